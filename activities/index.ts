@@ -1,0 +1,38 @@
+import type { Env } from '../config/env';
+import { OaClient } from './clients/oa';
+import { PaymentClient } from './clients/payment';
+import { SmsClient } from './clients/sms';
+import { createMessageActivities } from './messages';
+import { createOaActivities } from './oa';
+import { createPaymentActivities } from './payment';
+import { createRulesActivities } from './rules';
+
+export interface ActivityDeps {
+  payment: PaymentClient;
+  sms: SmsClient;
+  oa: OaClient;
+  policyFile?: string;
+  calendarDir: string;
+}
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createRulesActivities(deps),
+    ...createMessageActivities(deps),
+    ...createPaymentActivities(deps),
+    ...createOaActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+/** The real clients from configuration: simulators by default, provider adapters in production. */
+export function activityDepsFromEnv(env: Env): ActivityDeps {
+  return {
+    payment: new PaymentClient({ baseUrl: env.PAYMENT_URL, apiKey: env.PAYMENT_API_KEY, timeoutMs: 5_000 }),
+    sms: new SmsClient({ baseUrl: env.SMS_URL, apiKey: env.SMS_API_KEY, timeoutMs: 5_000 }),
+    oa: new OaClient({ baseUrl: env.OA_URL, apiKey: env.OA_API_KEY, timeoutMs: 5_000 }),
+    policyFile: env.POLICY_FILE,
+    calendarDir: env.CALENDAR_DIR,
+  };
+}

@@ -1,0 +1,32 @@
+import express from 'express';
+import helmet from 'helmet';
+import type { Client } from '@temporalio/client';
+import { authenticate, type StaffUser } from './auth';
+import { errorHandler, notFound } from './errors';
+import { complaintsRouter } from './routes/complaints';
+
+export interface ApiConfig {
+  taskQueue: string;
+  apiKeys: Record<string, StaffUser>;
+  temporalUiUrl: string;
+  namespace: string;
+}
+
+/** Routes and error handling, no listen(): tests and the server both build it. */
+export function createApp({ client, config }: { client: Client; config: ApiConfig }): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(helmet());
+  app.use(express.json({ limit: '64kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  const svc = { client, taskQueue: config.taskQueue };
+  app.use(authenticate(config.apiKeys), complaintsRouter(svc));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

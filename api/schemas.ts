@@ -1,0 +1,59 @@
+/** Every request body and parameter the API accepts; also the source of the OpenAPI document. */
+import { z } from 'zod';
+import { CATEGORIES, CHANNELS, ORDER_KINDS, STATUSES, TIERS } from '../domain/types';
+
+export const orderIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and -, at most 40');
+export const complaintIdSchema = z.string().regex(/^complaint-[A-Za-z0-9_-]{1,40}$/, 'a complaint id such as complaint-ORDER123');
+
+export const createComplaintSchema = z
+  .object({
+    orderId: orderIdSchema,
+    customerId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'an opaque customer id, not a phone number or name'),
+    category: z.enum(CATEGORIES),
+    tier: z.enum(TIERS),
+    channel: z.enum(CHANNELS).default('console'),
+    orderKind: z.enum(ORDER_KINDS).default('other'),
+    description: z.string().trim().min(1).max(2000),
+    customer: z
+      .object({
+        name: z.string().trim().min(1).max(60),
+        phone: z.string().regex(/^\+?[0-9]{6,15}$/, 'digits, optionally starting with +'),
+        language: z.enum(['zh', 'en']).default('zh'),
+      })
+      .strict(),
+  })
+  .strict();
+export type CreateComplaintBody = z.infer<typeof createComplaintSchema>;
+
+const reason = z.string().trim().min(1).max(1000);
+
+export const actionSchemas = {
+  'propose-settlement': z
+    .object({ refundFen: z.number().int().min(0).max(100_000_000), platformAtFault: z.boolean(), reason, forApproval: z.boolean().optional() })
+    .strict(),
+  'approve-settlement': z.object({}).strict(),
+  escalate: z.object({ reason }).strict(),
+  'request-info': z.object({ question: reason }).strict(),
+  resolve: z.object({ reason }).strict(),
+  reject: z.object({ reason }).strict(),
+  withdraw: z.object({ reason }).strict(),
+  note: z.object({ text: reason }).strict(),
+} as const;
+export type ActionName = keyof typeof actionSchemas;
+export const actionNameSchema = z.enum(Object.keys(actionSchemas) as [ActionName, ...ActionName[]]);
+
+export const customerReplySchema = z.object({ text: reason }).strict();
+
+export const listQuerySchema = z
+  .object({
+    status: z.enum(STATUSES).optional(),
+    level: z.coerce.number().int().min(1).max(3).optional(),
+    orderId: orderIdSchema.optional(),
+    customerId: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/).optional(),
+    owner: z.string().regex(/^[A-Za-z0-9_:.-]{1,60}$/).optional(),
+    deadlineBefore: z.iso.datetime({ offset: true }).optional(),
+    breached: z.enum(['true', 'false']).optional(),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+    pageToken: z.string().max(2000).optional(),
+  })
+  .strict();

@@ -1,0 +1,78 @@
+/** Case lists come from Temporal visibility; the same queries work in the CLI and the Web UI. */
+import type { Client } from '@temporalio/client';
+import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { COMPLAINT_WORKFLOW_TYPE } from '../workflows/definitions';
+import type { z } from 'zod';
+import type { listQuerySchema } from './schemas';
+
+type ListQuery = z.infer<typeof listQuerySchema>;
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Builds the visibility query; every value is validated by the schema and quoted here. */
+export function visibilityQuery(q: Omit<ListQuery, 'pageSize' | 'pageToken'>): string {
+  const clauses = [`WorkflowType = ${quote(COMPLAINT_WORKFLOW_TYPE)}`];
+  if (q.status) clauses.push(`ComplaintStatus = ${quote(q.status)}`);
+  if (q.level) clauses.push(`EscalationLevel = ${q.level}`);
+  if (q.orderId) clauses.push(`OrderId = ${quote(q.orderId)}`);
+  if (q.customerId) clauses.push(`CustomerId = ${quote(q.customerId)}`);
+  if (q.owner) clauses.push(`Owner = ${quote(q.owner)}`);
+  if (q.deadlineBefore) clauses.push(`NextDeadline < ${quote(new Date(q.deadlineBefore).toISOString())}`);
+  if (q.breached) clauses.push(`Breached = ${q.breached}`);
+  return clauses.join(' AND ');
+}
+
+export interface CaseSummary {
+  complaintId: string;
+  runId: string;
+  status?: string;
+  level?: number;
+  orderId?: string;
+  customerId?: string;
+  category?: string;
+  tier?: string;
+  owner?: string;
+  nextDeadline?: string;
+  breached?: boolean;
+  startedAt: string;
+  closedAt?: string;
+}
+
+export async function listComplaints(client: Client, q: ListQuery): Promise<{ items: CaseSummary[]; nextPageToken?: string; query: string }> {
+  const query = visibilityQuery(q);
+  const response = await client.workflowService.listWorkflowExecutions({
+    namespace: client.options.namespace,
+    query,
+    pageSize: q.pageSize,
+    nextPageToken: q.pageToken ? Buffer.from(q.pageToken, 'base64url') : undefined,
+  });
+  const items = (response.executions ?? []).map((e) => {
+    const sa = decodeSearchAttributes(e.searchAttributes?.indexedFields ?? {}) as Record<string, unknown[]>;
+    const one = <T>(name: string) => (sa[name]?.[0] as T | undefined) ?? undefined;
+    const deadline = one<Date | string>('NextDeadline');
+    return {
+      complaintId: e.execution?.workflowId ?? '',
+      runId: e.execution?.runId ?? '',
+      status: one<string>('ComplaintStatus'),
+      level: one<number>('EscalationLevel'),
+      orderId: one<string>('OrderId'),
+      customerId: one<string>('CustomerId'),
+      category: one<string>('Category'),
+      tier: one<string>('Tier'),
+      owner: one<string>('Owner'),
+      nextDeadline: deadline ? new Date(deadline).toISOString() : undefined,
+      breached: one<boolean>('Breached'),
+      startedAt: tsToIso(e.startTime) ?? '',
+      closedAt: tsToIso(e.closeTime),
+    };
+  });
+  const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+  return { items, query, ...(token ? { nextPageToken: token } : {}) };
+}
+
+function tsToIso(ts: { seconds?: unknown; nanos?: number | null } | null | undefined): string | undefined {
+  if (!ts?.seconds) return undefined;
+  return new Date(Number(ts.seconds) * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
+}

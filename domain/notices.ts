@@ -1,0 +1,85 @@
+/**
+ * The texts customers receive. Every promise names a concrete time, never "three working days",
+ * and the apology says what happened, what was done and when.
+ */
+import { formatDeadline } from './calendar';
+import { LEVEL_NAMES, formatFen } from './escalation';
+import type { Language, Level, Outcome } from './types';
+
+type Bilingual = Record<Language, string>;
+
+function pick(lang: Language, text: Bilingual): string {
+  return text[lang];
+}
+
+export function acknowledgementText(lang: Language, caseRef: string, respondBy: Date, provisional: boolean): string {
+  const note = provisional ? { zh: '（节假日安排未公布，时间可能提前）', en: ' (holiday schedule not yet published; it may come earlier)' } : { zh: '', en: '' };
+  return pick(lang, {
+    zh: `您的投诉（编号 ${caseRef}）已受理。我们将在 ${formatDeadline(respondBy, 'zh')} 前给您处理结果${note.zh}。`,
+    en: `Your complaint ${caseRef} is registered. You will have our resolution by ${formatDeadline(respondBy, 'en')}${note.en}.`,
+  });
+}
+
+export function escalationText(lang: Language, caseRef: string, level: Level, respondBy: Date, breached: boolean): string {
+  const why = breached
+    ? { zh: '未能在承诺时间内处理完毕，我们为此致歉，', en: 'We missed the time we promised, and we are sorry. ' }
+    : { zh: '', en: '' };
+  return pick(lang, {
+    zh: `您的投诉（编号 ${caseRef}）${why.zh}已升级至${LEVEL_NAMES[level].zh}处理，新的处理时限为 ${formatDeadline(respondBy, 'zh')}。`,
+    en: `${why.en}Your complaint ${caseRef} is now with a ${LEVEL_NAMES[level].en}; the new deadline is ${formatDeadline(respondBy, 'en')}.`,
+  });
+}
+
+export function requestInfoText(lang: Language, caseRef: string, question: string, replyBy: Date): string {
+  return pick(lang, {
+    zh: `关于您的投诉（编号 ${caseRef}）：${question} 请在 ${formatDeadline(replyBy, 'zh')} 前回复；回复前处理时限暂停计时。`,
+    en: `About your complaint ${caseRef}: ${question} Please reply by ${formatDeadline(replyBy, 'en')}; our deadline is paused until you reply.`,
+  });
+}
+
+export function chargeNoticeText(lang: Language, caseRef: string, amountFen: number, chargeAt: Date): string {
+  return pick(lang, {
+    zh: `关于您的投诉（编号 ${caseRef}）：争议处理期间订单暂停扣款，但支付机构的最长冻结期将到，${formatDeadline(chargeAt, 'zh')} 将扣款 ${formatFen(amountFen)}，处理结果出来后多扣部分将全额退回。`,
+    en: `About your complaint ${caseRef}: charging was held during the dispute, but the provider's maximum hold ends, so ${formatFen(amountFen)} will be charged at ${formatDeadline(chargeAt, 'en')}; anything owed is refunded in full at resolution.`,
+  });
+}
+
+export interface ApologyFacts {
+  caseRef: string;
+  outcome: Outcome;
+  whatHappened: Bilingual;
+  refundFen: number;
+  feeFen: number;
+  feeExplanation?: Bilingual;
+  refundReference?: string;
+  chargedFen?: number;
+  decidedAt: Date;
+  reason: string;
+}
+
+const OUTCOME_DONE: Record<Outcome, Bilingual> = {
+  refunded: { zh: '已全额退款', en: 'we refunded you in full' },
+  partly_refunded: { zh: '已部分退款', en: 'we refunded you in part' },
+  resolved: { zh: '问题已处理完毕', en: 'the problem has been resolved' },
+  rejected: { zh: '经核实，本次投诉不予支持', en: 'after checking the records we could not uphold the complaint' },
+  withdrawn: { zh: '投诉已按您的要求撤回', en: 'the complaint was withdrawn as you asked' },
+};
+
+/** The mandatory closing message. It is the same text on every channel, so retries say one thing. */
+export function apologyText(lang: Language, f: ApologyFacts): string {
+  const when = formatDeadline(f.decidedAt, lang);
+  const money: Bilingual =
+    f.refundFen > 0
+      ? {
+          zh: `退款 ${formatFen(f.refundFen - f.feeFen)}${f.feeFen > 0 ? `（扣除手续费 ${formatFen(f.feeFen)}）` : ''}，退款单号 ${f.refundReference ?? '-'}`,
+          en: `a refund of ${formatFen(f.refundFen - f.feeFen)}${f.feeFen > 0 ? ` (after a fee of ${formatFen(f.feeFen)})` : ''}, refund reference ${f.refundReference ?? '-'}`,
+        }
+      : { zh: '', en: '' };
+  const charged: Bilingual =
+    f.chargedFen !== undefined ? { zh: `；订单实际扣款 ${formatFen(f.chargedFen)}`, en: `; the order is charged ${formatFen(f.chargedFen)}` } : { zh: '', en: '' };
+  const fee = f.feeExplanation ? { zh: `（${f.feeExplanation.zh}）`, en: ` (${f.feeExplanation.en})` } : { zh: '', en: '' };
+  return pick(lang, {
+    zh: `非常抱歉给您带来不便。投诉编号 ${f.caseRef}。经过：${f.whatHappened.zh}。处理：${OUTCOME_DONE[f.outcome].zh}${money.zh ? `，${money.zh}` : ''}${fee.zh}${charged.zh}。说明：${f.reason}。处理时间：${when}。`,
+    en: `We are sorry for the trouble. Complaint ${f.caseRef}. What happened: ${f.whatHappened.en}. What we did: ${OUTCOME_DONE[f.outcome].en}${money.en ? `, ${money.en}` : ''}${fee.en}${charged.en}. Note: ${f.reason}. Decided at ${when}.`,
+  });
+}

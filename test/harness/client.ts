@@ -1,0 +1,84 @@
+/** Test-side access to the stack global setup started: HTTP to the API, a Temporal client, the simulators. */
+import fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { HARNESS_FILE, type HarnessInfo } from './paths';
+
+export const harness: HarnessInfo = JSON.parse(fs.readFileSync(HARNESS_FILE, 'utf8'));
+
+export const KEYS = {
+  agent: 'dev-agent-key',
+  expert: 'dev-expert-key',
+  supervisor: 'dev-supervisor-key',
+  ops: 'dev-ops-key',
+} as const;
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function api<T = any>(method: string, path: string, opts: { key?: string | null; body?: unknown; raw?: string } = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = {};
+  const key = opts.key === undefined ? KEYS.agent : opts.key;
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${harness.apiUrl}${path}`, {
+    method,
+    headers,
+    body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined),
+  });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // non-JSON bodies (HTML pages) stay text
+  }
+  return { status: res.status, body, headers: res.headers };
+}
+
+export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: harness.temporalAddress });
+  return { client: new Client({ connection, namespace: harness.namespace }), close: () => connection.close() };
+}
+
+export async function simulator<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${harness.simulatorUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: 'Bearer dev-sms-key' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`simulator ${method} ${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+/** Polls until `check` returns a value (not undefined), or fails with the last value seen. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 20_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let counter = 0;
+export function uniqueOrderId(prefix = 'T'): string {
+  counter += 1;
+  return `${prefix}${Date.now().toString(36)}${process.pid.toString(36)}${counter}`.toUpperCase();
+}
+
+export function complaintBody(orderId: string, over: Record<string, unknown> = {}) {
+  return {
+    orderId,
+    customerId: 'CUST-1',
+    category: 'service_quality',
+    tier: 'individual',
+    orderKind: 'other',
+    description: '司机态度恶劣 / rude driver',
+    customer: { name: '张三', phone: '+8613800138000', language: 'zh' },
+    ...over,
+  };
+}

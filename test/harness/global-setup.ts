@@ -1,0 +1,74 @@
+/**
+ * Starts the real stack once per test run: the Temporal dev server (the real binary), the
+ * simulators, a worker on the prebuilt workflow bundle and the HTTP API.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { readEnv } from '../../config/env';
+import { startApi } from '../../api/server';
+import { startSimulators } from '../../simulators/start';
+import { startDevServer } from '../../scripts/temporal-server';
+import { ensureBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
+import { startWorker } from '../../worker';
+import { ARTIFACTS, FAST_POLICY, HARNESS_FILE, WORKFLOW_BUNDLE, type HarnessInfo } from './paths';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  ensureBinary(TEMPORAL_TEST_SERVER);
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  fs.writeFileSync(WORKFLOW_BUNDLE, code);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'complaints-test-'));
+  const port = await freePort();
+  const server = await startDevServer({ port, headless: true, logFile: path.join(ARTIFACTS, 'temporal.log') });
+  const simulatorDataDir = path.join(tmp, 'simulators');
+  const simulators = await startSimulators({ port: 0, dataDir: simulatorDataDir, autoChargeIntervalMs: 200 });
+
+  const env = readEnv({
+    ...process.env,
+    TEMPORAL_ADDRESS: server.address,
+    TASK_QUEUE: 'complaints-test',
+    API_PORT: '0',
+    PAYMENT_URL: `${simulators.url}/payment`,
+    SMS_URL: `${simulators.url}/sms`,
+    OA_URL: `${simulators.url}/oa`,
+    POLICY_FILE: FAST_POLICY,
+  });
+  const worker = await startWorker(env, { workflowBundlePath: WORKFLOW_BUNDLE });
+  const api = await startApi(env);
+
+  const info: HarnessInfo = {
+    temporalAddress: server.address,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TASK_QUEUE,
+    apiUrl: api.url,
+    simulatorUrl: simulators.url,
+    simulatorDataDir,
+  };
+  fs.writeFileSync(HARNESS_FILE, JSON.stringify(info, null, 2));
+  (globalThis as Record<string, unknown>).__harness = { server, simulators, worker, api, tmp };
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (m: string) => console.warn(m),
+  error: (m: string) => console.error(m),
+};

@@ -1,0 +1,2 @@
+// The bundle entry: workflow functions only.
+export { complaintWorkflow } from './complaint';
