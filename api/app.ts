@@ -1,3 +1,4 @@
+import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
@@ -18,6 +19,10 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.disable('x-powered-by');
   app.use(helmet());
   app.use(express.json({ limit: '64kb' }));
+
+  // The console is static files: same origin, no build step, works offline.
+  app.use('/console', express.static(path.join(__dirname, '..', 'console'), { index: 'index.html' }));
+  app.get('/', (_req, res) => res.redirect('/console/'));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });

@@ -403,6 +403,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   rules = await loadCaseRules();
   const { policy, calendar } = rules;
   state.policyVersion = policy.version;
+  state.authorityFen = policy.authorityFen;
   record(input.createdBy.id, 'received', `complaint via ${input.channel}: ${input.description}`);
 
   // The hold comes before anything else: no automatic charge may run while we look (story B).

@@ -144,6 +144,8 @@ export interface ComplaintState {
   level: Level;
   owner: string;
   policyVersion: string;
+  /** The case's own authority limits (from its policy version), so the console can explain refusals. */
+  authorityFen?: Record<Level, number>;
   receivedAt: string;
   acknowledgedAt?: string;
   closedAt?: string;
