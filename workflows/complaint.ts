@@ -33,7 +33,7 @@ import {
   rejectUpdate,
   requestInfoUpdate,
   resolveUpdate,
-  retryApologySignal,
+  opsRetrySignal,
   stateQuery,
   withdrawUpdate,
   type Actor,
@@ -91,7 +91,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     policyVersion: '',
     receivedAt: iso(receivedAt),
     deadlines: [],
-    flags: { warned: false, breached: false, provisionalDeadline: false, apologyUndeliverable: false },
+    flags: { warned: false, breached: false, provisionalDeadline: false, apologyUndeliverable: false, needsOps: false },
     levels: [],
     findings: [],
     driverReports: input.driverReport ? [input.driverReport] : [],
@@ -108,7 +108,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   let changes = 0;
   let customerReplied = false;
   let evidenceStale = false;
-  let apologyRetryRequested = false;
+  let opsRetryRequested = false;
   let currentDeadline: { at: Date; warnAt: Date } | undefined;
   let trip: TripFacts | null = null;
   let orderAmountFen: number | undefined;
@@ -392,9 +392,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     touch();
   });
 
-  setHandler(retryApologySignal, ({ actor }) => {
-    record(actor.id, 'apology_retry_requested', 'ops asked to retry the apology delivery');
-    apologyRetryRequested = true;
+  setHandler(opsRetrySignal, ({ actor }) => {
+    record(actor.id, 'ops_retry_requested', `ops asked to retry: ${state.opsReason ?? 'nothing is waiting'}`);
+    opsRetryRequested = true;
     touch();
   });
 
@@ -407,7 +407,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   record(input.createdBy.id, 'received', `complaint via ${input.channel}: ${input.description}`);
 
   // The hold comes before anything else: no automatic charge may run while we look (story B).
-  const hold = await holdAutoCharge({ orderId: input.orderId, idempotencyKey: key('hold') });
+  const hold = await attempt('holding the automatic charge', () => holdAutoCharge({ orderId: input.orderId, idempotencyKey: key('hold') }));
   if (hold) {
     state.hold = hold;
     record('system', 'charge_held', `automatic charge of ${hold.amountFen} fen due ${hold.dueAt} is held`);
@@ -422,11 +422,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   await refreshEvidence(true);
 
   if (input.tier === 'enterprise') {
-    const oa = await notifyOaDispute({
+    const oa = await attempt('telling the OA approval', () => notifyOaDispute({
       orderId: input.orderId,
       idempotencyKey: key('oa-dispute'),
       text: `Order ${input.orderId} is under dispute (complaint ${caseRef}); resolution promised by ${state.nextDeadline}. Please do not approve the anomaly until then.`,
-    });
+    }));
     if (oa) record('system', 'oa_notified', `approval ${oa.instanceId} told the order is under dispute until ${state.nextDeadline}`);
   }
 
@@ -491,7 +491,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   await deliverApology(apology);
 
   if (input.tier === 'enterprise') {
-    const voucher = await deliverOaVoucher({ orderId: input.orderId, idempotencyKey: key('oa-voucher'), state });
+    const voucher = await withOpsRetry('delivering the OA voucher', () => deliverOaVoucher({ orderId: input.orderId, idempotencyKey: key('oa-voucher'), state }));
     if (voucher) record('system', 'oa_voucher', `written explanation and payment voucher attached to approval ${voucher.instanceId}`);
   }
 
@@ -514,7 +514,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   async function refreshEvidence(first: boolean): Promise<void> {
     evidenceStale = false;
-    const evidence = await gatherEvidence({ orderId: input.orderId, orderKind: input.orderKind });
+    const evidence = (await attempt('gathering evidence', () => gatherEvidence({ orderId: input.orderId, orderKind: input.orderKind }))) ?? { ledger: null, trip: null };
     trip = evidence.trip;
     orderAmountFen = evidence.ledger?.amountFen;
     const admissions = state.driverReports.map((r) => ({ admittedFault: r.admittedFault, kind: r.kind }));
@@ -584,16 +584,18 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       heldFen: state.hold?.status === 'held' ? state.hold.amountFen : undefined,
     });
     if (plan.captureFen !== undefined && state.hold) {
-      await captureHold({ orderId: input.orderId, idempotencyKey: key('capture'), amountFen: plan.captureFen });
+      const amountFen = plan.captureFen;
+      await withOpsRetry('capturing the held charge', () => captureHold({ orderId: input.orderId, idempotencyKey: key('capture'), amountFen }));
       state.hold = { ...state.hold, status: 'captured', capturedFen: plan.captureFen };
       record('system', 'charge_captured', `held charge captured at ${plan.captureFen} fen (was ${state.hold.amountFen})`);
     } else if (plan.release && state.hold) {
-      await releaseHold({ orderId: input.orderId, idempotencyKey: key('release') });
+      await withOpsRetry('releasing the held charge', () => releaseHold({ orderId: input.orderId, idempotencyKey: key('release') }));
       state.hold = { ...state.hold, status: 'released', capturedFen: 0 };
       record('system', 'charge_released', `held charge of ${state.hold.amountFen} fen released`);
     }
     if (plan.refundFen > 0) {
-      const done = await refund({ orderId: input.orderId, outRequestNo: key('refund'), amountFen: plan.refundFen, reason: d.kind === 'settle' ? d.settlement.reason : '' });
+      const request = { orderId: input.orderId, outRequestNo: key('refund'), amountFen: plan.refundFen, reason: d.kind === 'settle' ? d.settlement.reason : '' };
+      const done = await withOpsRetry('the refund', () => refund(request));
       state.refunds.push(done);
       record('system', 'refunded', `refund ${done.amountFen} fen, reference ${done.outRequestNo}`);
     }
@@ -605,13 +607,46 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       if (await sendNotice('apology', round === 1 ? 'apology' : `apology-retry-${round}`, text)) break;
       state.flags.apologyUndeliverable = true;
       record('system', 'apology_undeliverable', 'every channel failed; ops are flagged and delivery will be retried');
-      apologyRetryRequested = false;
-      touch();
-      await condition(() => apologyRetryRequested, policy.apology.retryEveryMinutes * 60_000);
+      await waitForOps('the apology could not be delivered on any channel');
     }
     state.flags.apologyUndeliverable = false;
     state.apologyDelivered = true;
     touch();
+  }
+
+  /** A provider refused for good: the case stays open, flagged, until ops retry or the interval passes. */
+  async function waitForOps(reason: string): Promise<void> {
+    state.flags.needsOps = true;
+    state.opsReason = reason;
+    opsRetryRequested = false;
+    touch();
+    await condition(() => opsRetryRequested, policy.apology.retryEveryMinutes * 60_000);
+    state.flags.needsOps = false;
+    state.opsReason = undefined;
+    touch();
+  }
+
+  /** A step the case can go on without (the failure is on the record for the agent). */
+  async function attempt<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await call();
+    } catch (err) {
+      const message = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+      record('system', 'provider_refused', `${what} failed: ${message}`);
+      return undefined;
+    }
+  }
+
+  async function withOpsRetry<T>(what: string, call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      try {
+        return await call();
+      } catch (err) {
+        const message = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
+        record('system', 'provider_refused', `${what} failed: ${message}`);
+        await waitForOps(`${what} failed: ${message}`);
+      }
+    }
   }
 }
 

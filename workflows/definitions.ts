@@ -152,7 +152,9 @@ export interface ComplaintState {
   deadlines: Deadline[];
   nextDeadline?: string;
   clockPausedRemainingMs?: number;
-  flags: { warned: boolean; breached: boolean; provisionalDeadline: boolean; apologyUndeliverable: boolean };
+  flags: { warned: boolean; breached: boolean; provisionalDeadline: boolean; apologyUndeliverable: boolean; needsOps: boolean };
+  /** Why the case waits for ops, while flags.needsOps is set. */
+  opsReason?: string;
   levels: LevelVisit[];
   findings: Finding[];
   driverReports: DriverReport[];
@@ -219,7 +221,8 @@ export const addNoteUpdate = defineUpdate<{ notes: number }, [NoteArgs]>('addNot
 export const customerRepliedSignal = defineSignal<[{ text: string; at?: string }]>('customerReplied');
 export const driverReportedSignal = defineSignal<[DriverReport]>('driverReported');
 export const oaStatusChangedSignal = defineSignal<[{ instanceId: string; status: string }]>('oaStatusChanged');
-export const retryApologySignal = defineSignal<[ActorArgs]>('retryApology');
+/** Ops ask a case stuck on a failed provider call (refund, apology delivery) to try again now. */
+export const opsRetrySignal = defineSignal<[ActorArgs]>('opsRetry');
 
 export const stateQuery = defineQuery<ComplaintState>('state');
 

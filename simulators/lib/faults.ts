@@ -14,6 +14,9 @@ export const faultInputSchema = z
     channel: z.enum(['sms', 'app']).optional(),
     /** Fire on the next N matching requests only, then switch back to 'none'. */
     count: z.number().int().positive().optional(),
+    /** Only requests whose URL or JSON body contains this text (an order id, a phone number):
+     * lets parallel tests break one case without breaking the others. */
+    match: z.string().min(1).max(200).optional(),
   })
   .refine((f) => f.mode !== 'fail_channel' || (f.service === 'sms' && f.channel), {
     message: "fail_channel needs service 'sms' and a channel",
@@ -28,13 +31,14 @@ export interface FaultState {
   /** Firings left before the fault switches itself off; null = unlimited. */
   remaining: number | null;
   fired: number;
+  match: string | null;
 }
 
 const DEFAULT_LATENCY_MS = 1_000;
 /** Longer than any sane client timeout, so the client gives up first. */
 const DEFAULT_HOLD_RESPONSE_MS = 30_000;
 
-const off = (): FaultState => ({ mode: 'none', rate: 1, latencyMs: null, channel: null, remaining: null, fired: 0 });
+const off = (): FaultState => ({ mode: 'none', rate: 1, latencyMs: null, channel: null, remaining: null, fired: 0, match: null });
 
 /**
  * Fault switches are test configuration, not provider state: they live in memory and a
@@ -57,6 +61,7 @@ export class Faults {
       channel: input.channel ?? null,
       remaining: input.count ?? null,
       fired: 0,
+      match: input.match ?? null,
     };
     this.states[input.service] = input.mode === 'none' ? off() : state;
     return this.states[input.service];
@@ -71,9 +76,9 @@ export class Faults {
   }
 
   /** Decides (by rate) whether the armed fault fires now, consuming one of its `count`. */
-  private fire(service: FaultService): boolean {
+  private fire(service: FaultService, subject: string): boolean {
     const state = this.states[service];
-    if (state.mode === 'none' || this.random() >= state.rate) return false;
+    if (state.mode === 'none' || (state.match !== null && !subject.includes(state.match)) || this.random() >= state.rate) return false;
     state.fired += 1;
     if (state.remaining !== null) {
       state.remaining -= 1;
@@ -83,24 +88,25 @@ export class Faults {
   }
 
   /** For the SMS send path: does the armed fail_channel fault hit this channel now? */
-  failsChannel(channel: 'sms' | 'app'): boolean {
+  failsChannel(channel: 'sms' | 'app', subject = ''): boolean {
     const state = this.states.sms;
-    return state.mode === 'fail_channel' && state.channel === channel && this.fire('sms');
+    return state.mode === 'fail_channel' && state.channel === channel && this.fire('sms', subject);
   }
 
   middleware(service: FaultService): RequestHandler {
     return async (req, res, next) => {
       const state = this.states[service];
-      if (state.mode === '5xx' && this.fire(service)) {
+      const subject = state.match === null ? '' : `${req.originalUrl} ${JSON.stringify(req.body ?? {})}`;
+      if (state.mode === '5xx' && this.fire(service, subject)) {
         res.status(503).json({ error: 'SIMULATED_OUTAGE', message: `${service} simulator fault: 5xx` });
         return;
       }
-      if (state.mode === 'latency' && this.fire(service)) {
+      if (state.mode === 'latency' && this.fire(service, subject)) {
         await this.sleep(state.latencyMs ?? DEFAULT_LATENCY_MS);
       }
       // Reads execute nothing, so holding their answer back would only hide the evidence
       // a client needs to find out what its timed-out write did.
-      if (state.mode === 'timeout_after_execute' && req.method !== 'GET' && this.fire(service)) {
+      if (state.mode === 'timeout_after_execute' && req.method !== 'GET' && this.fire(service, subject)) {
         this.holdResponse(res, state.latencyMs ?? DEFAULT_HOLD_RESPONSE_MS);
       }
       next();

@@ -15,7 +15,7 @@ export function smsRouter(sms: SmsService, faults: Faults): Router {
   const r = Router();
   r.post('/send', (req, res) => {
     const body = parseBody(sendBody, req.body);
-    res.json(sms.send(body, faults.failsChannel(body.channel)));
+    res.json(sms.send(body, faults.failsChannel(body.channel, JSON.stringify(body))));
   });
   r.get('/messages', (req, res) => {
     const outId = req.query.outId;
