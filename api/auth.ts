@@ -42,7 +42,11 @@ export function authenticate(keys: Record<string, StaffUser>): RequestHandler {
   };
 }
 
-export function requireRole(...roles: StaffRole[]): RequestHandler {
+/** Everyone with an API key may read; ops are read-only, so only these may act on a case. */
+export const STAFF: readonly StaffRole[] = STAFF_ROLES;
+export const CASE_WORKERS: readonly StaffRole[] = ['agent', 'expert', 'supervisor'];
+
+export function requireRole(...roles: readonly StaffRole[]): RequestHandler {
   return (req, _res, next) => {
     if (!req.user || !roles.includes(req.user.role)) {
       return next(new HttpProblem(403, `this needs one of the roles: ${roles.join(', ')}`));

@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import {
   Client,
+  isGrpcServiceError,
   WithStartWorkflowOperation,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -23,6 +24,8 @@ import {
   type IntakeResult,
 } from '../workflows/definitions';
 import { HttpProblem } from './errors';
+
+const grpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5 } as const;
 
 export interface ComplaintsService {
   client: Client;
@@ -77,7 +80,7 @@ export async function complaintState(svc: ComplaintsService, complaintId: string
 
 /** Maps what Temporal says about a case to what the API client should hear. */
 export function asProblem(err: unknown, complaintId: string): unknown {
-  if (err instanceof WorkflowNotFoundError || (err as { name?: string })?.name === 'WorkflowNotFoundError') {
+  if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === grpcStatus.NOT_FOUND)) {
     return new HttpProblem(404, `complaint ${complaintId} not found`);
   }
   if (err instanceof WorkflowUpdateFailedError) {

@@ -57,3 +57,30 @@ export const listQuerySchema = z
     pageToken: z.string().max(2000).optional(),
   })
   .strict();
+
+export const voucherQuerySchema = z.object({ format: z.enum(['json', 'html']).default('json') }).strict();
+
+const opaqueId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);
+
+/** What a driver app posts to the webhook; the passenger's contact details go to the case, never to ids. */
+export const driverReportBodySchema = z
+  .object({
+    reportId: opaqueId,
+    orderId: orderIdSchema,
+    driverId: opaqueId,
+    kind: z.enum(['detour', 'fare', 'other']),
+    admittedFault: z.boolean(),
+    text: z.string().trim().min(1).max(2000),
+    reportedAt: z.iso.datetime({ offset: true }),
+    passenger: z
+      .object({
+        customerId: opaqueId,
+        name: z.string().trim().min(1).max(60),
+        phone: z.string().regex(/^\+?[0-9]{6,15}$/, 'digits, optionally starting with +'),
+        language: z.enum(['zh', 'en']),
+      })
+      .strict(),
+    tier: z.enum(TIERS),
+  })
+  .strict();
+export type DriverReportBody = z.infer<typeof driverReportBodySchema>;

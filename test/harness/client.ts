@@ -43,10 +43,12 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
   return { client: new Client({ connection, namespace: harness.namespace }), close: () => connection.close() };
 }
 
+const SIMULATOR_KEYS: Record<string, string> = { payment: 'dev-payment-key', sms: 'dev-sms-key', oa: 'dev-oa-key' };
+
 export async function simulator<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${harness.simulatorUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: 'Bearer dev-sms-key' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SIMULATOR_KEYS[path.split('/')[1] ?? ''] ?? ''}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`simulator ${method} ${path}: ${res.status} ${await res.text()}`);

@@ -28,7 +28,7 @@ async function freePort(): Promise<number> {
 
 export default async function globalSetup(): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
   ensureBinary(TEMPORAL_TEST_SERVER);
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
   fs.writeFileSync(WORKFLOW_BUNDLE, code);

@@ -1,0 +1,56 @@
+/** Live countdowns to deadlines, one shared one-second ticker for the whole page. */
+import { h } from './dom.js';
+import { t } from './i18n.js';
+import { duration } from './format.js';
+
+/** Without the deadline's own warnAt (the case list) a deadline under an hour away is a warning. */
+export const WARN_WITHIN_MS = 60 * 60 * 1000;
+
+export function urgency({ deadline, warnAt, breached, now = Date.now() }) {
+  if (!deadline) return breached ? 'breached' : 'none';
+  const at = Date.parse(deadline);
+  if (breached) return 'breached';
+  if (now >= at) return 'overdue';
+  const warnFrom = warnAt ? Math.min(Date.parse(warnAt), at - WARN_WITHIN_MS) : at - WARN_WITHIN_MS;
+  return now >= warnFrom ? 'warning' : 'ok';
+}
+
+const BADGE = { ok: 'ok', warning: 'warn', overdue: 'danger', breached: 'danger', none: 'neutral' };
+
+/** <span class="countdown">[label] 9h 59m 58s left</span>, kept current by the ticker. */
+export function countdown(deadline, { warnAt, breached } = {}) {
+  const el = h(
+    'span',
+    { class: 'countdown', dataset: { deadline: deadline ?? '', warnAt: warnAt ?? '', breached: breached ? '1' : '' } },
+    h('span', { class: 'badge cd-label' }),
+    ' ',
+    h('span', { class: 'cd-left' }),
+  );
+  tick(el);
+  return el;
+}
+
+function tick(el) {
+  const { deadline, warnAt, breached } = el.dataset;
+  const level = urgency({ deadline: deadline || undefined, warnAt: warnAt || undefined, breached: breached === '1' });
+  const labelEl = el.querySelector('.cd-label');
+  const leftEl = el.querySelector('.cd-left');
+  labelEl.textContent = t(`urgency.${level}`);
+  labelEl.className = `badge cd-label badge-${BADGE[level]}`;
+  if (deadline) {
+    const ms = Date.parse(deadline) - Date.now();
+    leftEl.textContent = ms >= 0 ? t('countdown.left', { d: duration(ms) }) : t('countdown.over', { d: duration(ms) });
+  } else {
+    leftEl.textContent = '';
+  }
+  el.dataset.urgency = level;
+  const host = el.closest('[data-urgency-host]');
+  if (host) host.dataset.urgency = level;
+}
+
+let started = false;
+export function startTicker() {
+  if (started) return;
+  started = true;
+  setInterval(() => document.querySelectorAll('.countdown').forEach(tick), 1000);
+}

@@ -1,0 +1,79 @@
+/** Sign in with a pasted API key or a development role; the key stays in sessionStorage. */
+import { api, ApiError } from './api.js';
+import { h, fill, $ } from './dom.js';
+import { applyI18n, getLang, label, onLangChange, setLang, t } from './i18n.js';
+import { DEV_KEYS, signIn } from './session.js';
+
+let picked = null;
+
+function renderRoles() {
+  fill(
+    $('#roles'),
+    Object.entries(DEV_KEYS).map(([role, key]) =>
+      h(
+        'button',
+        { type: 'button', class: 'role', 'data-role': role, 'data-testid': `dev-role-${role}`, 'aria-pressed': String(picked === role), onclick: () => pick(role) },
+        h('strong', null, label('role', role)),
+        h('code', null, key),
+      ),
+    ),
+  );
+  $('#lang').textContent = getLang() === 'zh' ? 'English' : '中文';
+}
+
+function pick(role) {
+  picked = role;
+  $('#key').value = DEV_KEYS[role];
+  $('#signin-error').textContent = '';
+  renderRoles();
+}
+
+/** Only a page of this console: never an open redirect. */
+function nextPage() {
+  const next = new URLSearchParams(location.search).get('next') ?? '';
+  return /^(index|case|new)\.html(\?[\w%=&.-]*)?$/.test(next) ? next : 'index.html';
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const key = $('#key').value.trim();
+  const error = $('#signin-error');
+  if (!key) {
+    error.textContent = t('signin.empty');
+    return;
+  }
+  const role = picked && DEV_KEYS[picked] === key ? picked : null;
+  signIn(key, role);
+  try {
+    await api('GET', '/me', undefined, { allowUnauthorized: true });
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 404) {
+      sessionStorage.clear();
+      error.textContent = err.status === 401 ? t('signin.unknownKey') : `${t('signin.failed')}: ${err.message}`;
+      return;
+    }
+    // No /me yet: the key is valid (a bad one is a 401); the header shows the picked role.
+  }
+  location.assign(nextPage());
+}
+
+function init() {
+  applyI18n(document);
+  const reason = new URLSearchParams(location.search).get('reason');
+  if (reason === 'expired') {
+    const notice = $('#notice');
+    notice.hidden = false;
+    notice.dataset.i18n = 'signin.expired';
+    notice.textContent = t('signin.expired');
+  }
+  renderRoles();
+  onLangChange(renderRoles);
+  $('#lang').addEventListener('click', () => setLang(getLang() === 'zh' ? 'en' : 'zh'));
+  $('#key').addEventListener('input', () => {
+    picked = Object.keys(DEV_KEYS).find((role) => DEV_KEYS[role] === $('#key').value.trim()) ?? null;
+    renderRoles();
+  });
+  $('#signin-form').addEventListener('submit', submit);
+}
+
+init();
