@@ -3,21 +3,37 @@ import express from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import { authenticate, type StaffUser } from './auth';
-import { errorHandler, notFound } from './errors';
+import { errorHandler, notFound, requireJsonBody } from './errors';
+import { createMetrics, httpMetrics } from './metrics';
 import { complaintsRouter } from './routes/complaints';
+import { docsRouter } from './routes/docs';
+import { driverReportsRouter } from './routes/driver-reports';
+import { meRouter } from './routes/me';
+import { metricsRouter } from './routes/metrics';
 
 export interface ApiConfig {
   taskQueue: string;
   apiKeys: Record<string, StaffUser>;
   temporalUiUrl: string;
   namespace: string;
+  driverWebhookSecret: string;
+  /** Per client address; driver apps retry, so a burst beyond this is more likely a fault than traffic. */
+  driverWebhookRatePerMinute?: number;
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
 export function createApp({ client, config }: { client: Client; config: ApiConfig }): express.Express {
   const app = express();
+  const svc = { client, taskQueue: config.taskQueue };
+  const metrics = createMetrics(client);
   app.disable('x-powered-by');
+  app.use(httpMetrics(metrics));
   app.use(helmet());
+
+  // Before the JSON parser: the webhook's signature is over the raw bytes.
+  app.use(driverReportsRouter({ svc, metrics, secret: config.driverWebhookSecret, ratePerMinute: config.driverWebhookRatePerMinute ?? 120 }));
+
+  app.use(requireJsonBody);
   app.use(express.json({ limit: '64kb' }));
 
   // The console is static files: same origin, no build step, works offline.
@@ -27,9 +43,9 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.use(metricsRouter(metrics), docsRouter());
 
-  const svc = { client, taskQueue: config.taskQueue };
-  app.use(authenticate(config.apiKeys), complaintsRouter(svc));
+  app.use(authenticate(config.apiKeys), meRouter(config), complaintsRouter(svc, metrics));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -44,23 +44,38 @@ async function countVisibility(client: Client, now: Date): Promise<VisibilityCou
   };
 }
 
-/** One visibility round trip per 10 s however many gauges or scrapers ask; a failed round keeps the last figures. */
+/**
+ * One visibility round trip per 10 s however many gauges or scrapers ask. A scrape waits at most
+ * 2 s: with Temporal down it answers with the last figures and visibility_up 0 instead of hanging.
+ */
 function cachedCounts(client: Client) {
-  let last: { at: number; counts?: VisibilityCounts; ok: boolean; pending?: Promise<void> } = { at: 0, ok: false };
+  let counts: VisibilityCounts | undefined;
+  let ok = false;
+  let fetchedAt = 0;
+  let pending: Promise<void> | undefined;
   return async (): Promise<{ counts?: VisibilityCounts; ok: boolean }> => {
-    const now = Date.now();
-    if (now - last.at >= CACHE_MS && !last.pending) {
-      last.pending = countVisibility(client, new Date(now))
-        .then((counts) => {
-          last = { at: Date.now(), counts, ok: true };
+    if (!pending && Date.now() - fetchedAt >= CACHE_MS) {
+      pending = countVisibility(client, new Date())
+        .then((fresh) => {
+          counts = fresh;
+          ok = true;
         })
-        .catch((err) => {
-          console.error('metrics: visibility count failed:', err);
-          last = { at: Date.now(), counts: last.counts, ok: false };
+        .catch((err: Error) => {
+          console.error('metrics: visibility count failed:', err.message);
+          ok = false;
+        })
+        .finally(() => {
+          fetchedAt = Date.now();
+          pending = undefined;
         });
     }
-    await last.pending;
-    return last;
+    let timer: NodeJS.Timeout | undefined;
+    const settled = await Promise.race([
+      (pending ?? Promise.resolve()).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2_000))),
+    ]);
+    clearTimeout(timer);
+    return { counts, ok: settled && ok };
   };
 }
 

@@ -14,7 +14,13 @@ export async function startApi(env: Env): Promise<ApiServer> {
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const app = createApp({
     client,
-    config: { taskQueue: env.TASK_QUEUE, apiKeys: parseApiKeys(env.API_KEYS), temporalUiUrl: env.TEMPORAL_UI_URL, namespace: env.TEMPORAL_NAMESPACE },
+    config: {
+      taskQueue: env.TASK_QUEUE,
+      apiKeys: parseApiKeys(env.API_KEYS),
+      temporalUiUrl: env.TEMPORAL_UI_URL,
+      namespace: env.TEMPORAL_NAMESPACE,
+      driverWebhookSecret: env.DRIVER_WEBHOOK_SECRET,
+    },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(env.API_PORT, env.API_HOST, () => resolve(s));

@@ -1,9 +1,12 @@
 /** Case lists come from Temporal visibility; the same queries work in the CLI and the Web UI. */
-import type { Client } from '@temporalio/client';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
 import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { COMPLAINT_WORKFLOW_TYPE } from '../workflows/definitions';
 import type { z } from 'zod';
+import { HttpProblem } from './errors';
 import type { listQuerySchema } from './schemas';
+
+const GRPC_INVALID_ARGUMENT = 3;
 
 type ListQuery = z.infer<typeof listQuerySchema>;
 
@@ -42,12 +45,19 @@ export interface CaseSummary {
 
 export async function listComplaints(client: Client, q: ListQuery): Promise<{ items: CaseSummary[]; nextPageToken?: string; query: string }> {
   const query = visibilityQuery(q);
-  const response = await client.workflowService.listWorkflowExecutions({
-    namespace: client.options.namespace,
-    query,
-    pageSize: q.pageSize,
-    nextPageToken: q.pageToken ? Buffer.from(q.pageToken, 'base64url') : undefined,
-  });
+  let response;
+  try {
+    response = await client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query,
+      pageSize: q.pageSize,
+      nextPageToken: q.pageToken ? Buffer.from(q.pageToken, 'base64url') : undefined,
+    });
+  } catch (err) {
+    // The query is built from validated values, so an invalid argument can only be a forged or stale page token.
+    if (isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) throw new HttpProblem(400, 'invalid pageToken: pass back the nextPageToken of the previous page unchanged');
+    throw err;
+  }
   const items = (response.executions ?? []).map((e) => {
     const sa = decodeSearchAttributes(e.searchAttributes?.indexedFields ?? {}) as Record<string, unknown[]>;
     const one = <T>(name: string) => (sa[name]?.[0] as T | undefined) ?? undefined;

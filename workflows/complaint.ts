@@ -123,7 +123,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   };
 
   let published = '';
+  // Cases are started with their search attributes by the API. One started without them (the
+  // time-skipping test server cannot register custom attributes) keeps its state to the query.
+  const publishes = info.typedSearchAttributes.get(SA.orderId) !== undefined;
   function publish(): void {
+    if (!publishes) return;
     const next = {
       status: state.status,
       level: state.level,
@@ -169,9 +173,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     if (!verdict.allowed) refuse('NotPermitted', verdict.reason);
   }
 
-  function enterLevel(level: Level, reason: string, actor: string): void {
+  function enterLevel(level: Level, reason: string, actor: string, now = new Date()): void {
     const { policy, calendar } = requireRules();
-    const now = new Date();
     const previous = state.levels[state.levels.length - 1];
     if (previous && !previous.leftAt) previous.leftAt = iso(now);
     const deadline = levelDeadline(policy, calendar, state.tier, level, now);
@@ -415,7 +418,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   const ack = acknowledgeDeadline(policy, calendar, state.tier, receivedAt);
   state.deadlines.push({ kind: 'acknowledge', at: iso(ack.at), warnAt: iso(ack.warnAt), provisional: ack.provisional });
-  enterLevel(1, 'new complaint', 'system');
+  // The customer's clock starts when the complaint was received, not when we got to it.
+  enterLevel(1, 'new complaint', 'system', receivedAt);
   state.flags.provisionalDeadline = state.flags.provisionalDeadline || ack.provisional;
   touch();
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { buildVoucher, voucherHtml } from '../../domain/voucher';
 import {
   addNoteUpdate,
   approveSettlementUpdate,
@@ -10,12 +11,23 @@ import {
   resolveUpdate,
   withdrawUpdate,
 } from '../../workflows/definitions';
-import { actorOf, requireRole } from '../auth';
+import { actorOf, CASE_WORKERS, requireRole, STAFF } from '../auth';
 import { asProblem, complaintState, handleFor, openComplaint, type ComplaintsService } from '../complaints-service';
-import { parse } from '../errors';
-import { actionNameSchema, actionSchemas, complaintIdSchema, createComplaintSchema, customerReplySchema, type ActionName } from '../schemas';
+import { HttpProblem, parse } from '../errors';
+import { timelineFromEvents } from '../history';
+import { decodedHistory } from '../history-source';
+import type { ApiMetrics } from '../metrics';
+import {
+  actionNameSchema,
+  actionSchemas,
+  complaintIdSchema,
+  createComplaintSchema,
+  customerReplySchema,
+  listQuerySchema,
+  voucherQuerySchema,
+  type ActionName,
+} from '../schemas';
 import { listComplaints } from '../visibility';
-import { listQuerySchema } from '../schemas';
 
 /** Each console action is one workflow Update; its validator's refusal becomes a 409 or 422. */
 const ACTION_UPDATES = {
@@ -29,15 +41,16 @@ const ACTION_UPDATES = {
   note: addNoteUpdate,
 } as const satisfies Record<ActionName, unknown>;
 
-export function complaintsRouter(svc: ComplaintsService): Router {
+export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics): Router {
   const router = Router();
-  const staff = requireRole('agent', 'expert', 'supervisor', 'ops');
-  const caseWorkers = requireRole('agent', 'expert', 'supervisor');
+  const staff = requireRole(...STAFF);
+  const caseWorkers = requireRole(...CASE_WORKERS);
 
   router.post('/complaints', caseWorkers, async (req, res) => {
     const body = parse(createComplaintSchema, req.body);
     const actor = actorOf(req.user!);
     const result = await openComplaint(svc, { ...body, createdBy: actor }, actor);
+    metrics.complaintsStarted.inc({ channel: body.channel, result: result.created ? 'created' : 'joined' });
     res.status(result.created ? 201 : 200).location(`/complaints/${result.complaintId}`).json(result);
   });
 
@@ -51,7 +64,35 @@ export function complaintsRouter(svc: ComplaintsService): Router {
     res.json(await complaintState(svc, id));
   });
 
-  router.post('/complaints/:id/actions/:action', staff, async (req, res) => {
+  router.get('/complaints/:id/history', staff, async (req, res) => {
+    const id = parse(complaintIdSchema, req.params.id);
+    try {
+      res.json({ complaintId: id, entries: timelineFromEvents(await decodedHistory(svc.client, id)) });
+    } catch (err) {
+      throw asProblem(err, id);
+    }
+  });
+
+  router.get('/complaints/:id/voucher', staff, async (req, res) => {
+    const id = parse(complaintIdSchema, req.params.id);
+    const { format } = parse(voucherQuerySchema, req.query);
+    const state = await complaintState(svc, id);
+    if (state.tier !== 'enterprise') {
+      throw new HttpProblem(404, `complaint ${id} is a ${state.tier} case; payment vouchers are issued for enterprise orders only`);
+    }
+    if (state.status !== 'closed' || !state.closedAt) {
+      throw new HttpProblem(409, `the voucher is issued when the case closes; complaint ${id} is ${state.status}`);
+    }
+    // Issued at the close, so every download of the same case is the same document.
+    const voucher = buildVoucher(state, state.closedAt);
+    if (format === 'html') {
+      res.type('html').set('content-disposition', `inline; filename="${voucher.voucherNo}.html"`).send(voucherHtml(voucher));
+      return;
+    }
+    res.json(voucher);
+  });
+
+  router.post('/complaints/:id/actions/:action', caseWorkers, async (req, res) => {
     const id = parse(complaintIdSchema, req.params.id);
     const action = parse(actionNameSchema, req.params.action);
     const body = parse(actionSchemas[action], req.body ?? {});
@@ -59,9 +100,12 @@ export function complaintsRouter(svc: ComplaintsService): Router {
     const args = { ...body, actor: actorOf(req.user!) };
     try {
       const result = await handleFor(svc, id).executeUpdate(ACTION_UPDATES[action] as typeof escalateUpdate, { args: [args as never] });
+      metrics.agentActions.inc({ action, result: 'ok' });
       res.json({ complaintId: id, action, result });
     } catch (err) {
-      throw asProblem(err, id);
+      const problem = asProblem(err, id);
+      if (problem instanceof HttpProblem && (problem.status === 409 || problem.status === 422)) metrics.agentActions.inc({ action, result: 'refused' });
+      throw problem;
     }
   });
 
@@ -70,8 +114,7 @@ export function complaintsRouter(svc: ComplaintsService): Router {
     const body = parse(customerReplySchema, req.body);
     const state = await complaintState(svc, id);
     if (state.status !== 'awaiting_customer') {
-      res.status(409).json({ error: `the case is ${state.status}, not waiting for the customer` });
-      return;
+      throw new HttpProblem(409, `the case is ${state.status}, not waiting for the customer`);
     }
     await handleFor(svc, id).signal(customerRepliedSignal, { text: body.text });
     res.status(202).json({ complaintId: id, accepted: true });

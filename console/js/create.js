@@ -37,7 +37,7 @@ function body() {
 function issueText(issue) {
   switch (issue.code) {
     case 'too_small':
-      return issue.minimum === 1 || issue.minimum === 1n ? t('issue.required') : t('issue.tooShort', { min: issue.minimum });
+      return Number(issue.minimum) === 1 ? t('issue.required') : t('issue.tooShort', { min: issue.minimum });
     case 'too_big':
       return t('issue.tooLong', { max: issue.maximum });
     case 'invalid_value':
@@ -74,7 +74,8 @@ function showIssues(issues, message) {
     const id = `${path.replace(/\./g, '-')}-error`;
     input.setAttribute('aria-invalid', 'true');
     input.setAttribute('aria-describedby', `${input.getAttribute('aria-describedby') ?? ''} ${id}`.trim());
-    if (!document.getElementById(id)) input.after(h('p', { class: 'field-error', id, 'data-testid': `error-${path}` }, issueText(issue)));
+    const text = input.value.trim() === '' ? t('issue.required') : issueText(issue);
+    if (!document.getElementById(id)) input.after(h('p', { class: 'field-error', id, 'data-testid': `error-${path}` }, text));
   }
   const box = $('#form-error');
   const count = issues.length - unplaced.length;

@@ -1,0 +1,225 @@
+/**
+ * Every route the API serves, described once from the same zod schemas the handlers parse with.
+ * test/api/openapi.test.ts fails when a route is registered on the app but missing here.
+ */
+import { z } from 'zod';
+import type { StaffRole } from '../../domain/types';
+import { CASE_WORKERS, STAFF } from '../auth';
+import * as res from '../response-schemas';
+import * as req from '../schemas';
+
+export type Auth = 'apiKey' | 'signature' | 'none';
+
+export interface RouteDoc {
+  method: 'get' | 'post';
+  /** Express syntax (`/complaints/:id`); the document uses `{id}`. */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  auth: Auth;
+  roles?: readonly StaffRole[];
+  pathParams?: Record<string, { schema: z.ZodType; description: string }>;
+  query?: z.ZodObject;
+  headers?: Record<string, { schema: z.ZodType; description: string }>;
+  /** One schema, or one per value of a path parameter (the action route). */
+  body?: { schema: z.ZodType } | { byPathParam: string; schemas: Record<string, z.ZodType> };
+  success: { status: number; description: string; schema?: z.ZodType; contentType?: string; alsoHtml?: boolean };
+  /** Other success statuses with the same body. */
+  alsoSuccess?: Array<{ status: number; description: string }>;
+  /** Answered with a Problem body. */
+  errors: number[];
+}
+
+const id = { schema: req.complaintIdSchema, description: 'the complaint id, `complaint-<orderId>`' };
+const ACTION_BODY_IDS: Record<req.ActionName, string> = {
+  'propose-settlement': 'ProposeSettlement',
+  'approve-settlement': 'ApproveSettlement',
+  escalate: 'Escalate',
+  'request-info': 'RequestInfo',
+  resolve: 'Resolve',
+  reject: 'Reject',
+  withdraw: 'Withdraw',
+  note: 'Note',
+};
+
+/** Component names of the schemas, request side (documented as input: defaults are optional) and response side. */
+export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
+  ['CreateComplaint', req.createComplaintSchema],
+  ['CustomerReply', req.customerReplySchema],
+  ['DriverReport', req.driverReportBodySchema],
+  ...(Object.entries(req.actionSchemas) as Array<[req.ActionName, z.ZodType]>).map(([name, schema]): [string, z.ZodType] => [ACTION_BODY_IDS[name], schema]),
+];
+export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
+  ['Problem', res.problemSchema],
+  ['IntakeResult', res.intakeResultSchema],
+  ['CaseSummary', res.caseSummarySchema],
+  ['CaseList', res.caseListSchema],
+  ['ComplaintState', res.complaintStateSchema],
+  ['ActionResult', res.actionResultSchema],
+  ['ReplyAccepted', res.replyAcceptedSchema],
+  ['History', res.historySchema],
+  ['Voucher', res.voucherSchema],
+  ['Me', res.meSchema],
+  ['Health', res.healthSchema],
+];
+
+const signedHeaders = {
+  'X-Timestamp': { schema: z.string().regex(/^[0-9]{1,12}$/), description: 'unix seconds; must be within 5 minutes of the server clock' },
+  'X-Nonce': { schema: z.string().regex(/^[A-Za-z0-9_-]{8,128}$/), description: 'unique per request; a nonce seen within the 5-minute window is refused' },
+};
+
+export const ROUTES: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/complaints',
+    tag: 'complaints',
+    summary: 'Open the complaint of an order, or join the open one',
+    description: 'One open complaint per order: a second intake on the same order returns the open case (200, created=false).',
+    auth: 'apiKey',
+    roles: CASE_WORKERS,
+    body: { schema: req.createComplaintSchema },
+    success: { status: 201, description: 'a new case was opened', schema: res.intakeResultSchema },
+    alsoSuccess: [{ status: 200, description: 'the order already had an open case; this intake joined it (created=false)' }],
+    errors: [400, 401, 403, 413, 415, 422],
+  },
+  {
+    method: 'get',
+    path: '/complaints',
+    tag: 'complaints',
+    summary: 'List cases by status, level, order, customer, owner, deadline or breach (Temporal visibility)',
+    description: 'Visibility is eventually consistent: a case opened a moment ago may take a second to appear.',
+    auth: 'apiKey',
+    roles: STAFF,
+    query: req.listQuerySchema,
+    success: { status: 200, description: 'one page of cases', schema: res.caseListSchema },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/complaints/:id',
+    tag: 'complaints',
+    summary: 'The live state of a case',
+    auth: 'apiKey',
+    roles: STAFF,
+    pathParams: { id },
+    success: { status: 200, description: 'the case state', schema: res.complaintStateSchema },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/complaints/:id/history',
+    tag: 'complaints',
+    summary: "The case's timeline, read from its Temporal event history",
+    auth: 'apiKey',
+    roles: STAFF,
+    pathParams: { id },
+    success: { status: 200, description: 'every action, message, money movement, deadline and status change, oldest first', schema: res.historySchema },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/complaints/:id/voucher',
+    tag: 'complaints',
+    summary: 'Written explanation and payment voucher of a closed enterprise case',
+    auth: 'apiKey',
+    roles: STAFF,
+    pathParams: { id },
+    query: req.voucherQuerySchema,
+    success: { status: 200, description: 'the voucher, as JSON or printable HTML (format=html)', schema: res.voucherSchema, alsoHtml: true },
+    errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'post',
+    path: '/complaints/:id/actions/:action',
+    tag: 'complaints',
+    summary: 'Act on a case: propose or approve a settlement, escalate, ask the customer, resolve, reject, withdraw, note',
+    description:
+      'Each action is a workflow Update. The workflow refuses what the case state or the actor\'s authority does not allow: 409 (InvalidState) or 422 (NotPermitted, AuthorityExceeded naming the approving level, InvalidInput).',
+    auth: 'apiKey',
+    roles: CASE_WORKERS,
+    pathParams: { id, action: { schema: req.actionNameSchema, description: 'the action; it decides the body schema' } },
+    body: { byPathParam: 'action', schemas: req.actionSchemas },
+    success: { status: 200, description: "the Update's result", schema: res.actionResultSchema },
+    errors: [400, 401, 403, 404, 409, 413, 415, 422],
+  },
+  {
+    method: 'post',
+    path: '/complaints/:id/customer-reply',
+    tag: 'complaints',
+    summary: "Record the customer's reply to a request for information",
+    auth: 'apiKey',
+    roles: CASE_WORKERS,
+    pathParams: { id },
+    body: { schema: req.customerReplySchema },
+    success: { status: 202, description: 'the reply was handed to the case', schema: res.replyAcceptedSchema },
+    errors: [400, 401, 403, 404, 409, 413, 415],
+  },
+  {
+    method: 'post',
+    path: '/webhooks/driver-reports',
+    tag: 'webhooks',
+    summary: "A driver app reports a problem with a ride: it opens the order's complaint or joins the open one",
+    description: 'Signed, not keyed: X-Signature is the hex HMAC-SHA256 of `${X-Timestamp}.${X-Nonce}.${raw body}` with the shared driver webhook secret. Rate-limited per address.',
+    auth: 'signature',
+    headers: signedHeaders,
+    body: { schema: req.driverReportBodySchema },
+    success: { status: 202, description: 'the report is on the case (created=false when it joined the open one)', schema: res.intakeResultSchema },
+    errors: [400, 401, 413, 415, 422, 429, 503],
+  },
+  {
+    method: 'get',
+    path: '/me',
+    tag: 'console',
+    summary: 'Who the API key belongs to, and where the Temporal Web UI is',
+    auth: 'apiKey',
+    roles: STAFF,
+    success: { status: 200, description: 'the caller', schema: res.meSchema },
+    errors: [401, 403],
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'operations',
+    summary: 'Prometheus metrics: HTTP latency, intakes, agent actions, case gauges from visibility',
+    auth: 'none',
+    success: { status: 200, description: 'Prometheus text exposition format', contentType: 'text/plain' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'operations',
+    summary: 'Liveness',
+    auth: 'none',
+    success: { status: 200, description: 'the API process is up', schema: res.healthSchema },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'operations',
+    summary: 'This document',
+    auth: 'none',
+    success: { status: 200, description: 'OpenAPI 3.1 document', contentType: 'application/json' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    tag: 'operations',
+    summary: 'This document as an HTML page',
+    auth: 'none',
+    success: { status: 200, description: 'HTML page', contentType: 'text/html' },
+    errors: [],
+  },
+  {
+    method: 'get',
+    path: '/',
+    tag: 'console',
+    summary: 'Redirects to the agent console at /console/',
+    auth: 'none',
+    success: { status: 302, description: 'redirect to /console/' },
+    errors: [],
+  },
+];

@@ -1,0 +1,76 @@
+/** Case page sections about what happened: messages to the customer, levels, notes, the timeline. */
+import { h, table, badge, section } from './dom.js';
+import { label, t } from './i18n.js';
+import { when } from './case-facts.js';
+
+const DELIVERY_KIND = { delivered: 'ok', sent: 'info', failed: 'danger' };
+
+export function renderNotifications(state) {
+  const lang = state.language === 'en' ? 'en' : 'zh-CN';
+  const items = state.notifications.map((n) =>
+    h(
+      'li',
+      { class: 'message', 'data-testid': 'notification', 'data-purpose': n.purpose, 'data-status': n.status },
+      h(
+        'div',
+        { class: 'message-head' },
+        when(n.at),
+        ' ',
+        h('strong', null, label('purpose', n.purpose)),
+        ' ',
+        badge(label('channel', n.channel), 'neutral'),
+        ' ',
+        badge(label('delivery', n.status), DELIVERY_KIND[n.status] ?? 'neutral'),
+        ' ',
+        h('code', { class: 'muted' }, n.outId),
+      ),
+      h('blockquote', { class: 'sent-text', lang, title: t('case.exactText') }, n.text),
+    ),
+  );
+  return section(
+    'notifications',
+    t('case.notifications'),
+    h('p', { class: 'hint' }, t('case.notificationsHint')),
+    items.length ? h('ol', { class: 'messages' }, items) : h('p', { class: 'hint' }, t('case.noNotifications')),
+  );
+}
+
+export function renderLevels(state) {
+  const rows = state.levels.map((v) => [`L${v.level} ${label('levelRole', v.level)}`, v.owner, when(v.enteredAt), when(v.deadline), when(v.leftAt), v.reason]);
+  return section(
+    'levels',
+    t('case.levels'),
+    rows.length ? table([t('field.level'), t('field.owner'), t('col.entered'), t('col.deadline'), t('col.left'), t('col.reason')], rows, { 'data-testid': 'levels' }) : h('p', { class: 'hint' }, '—'),
+  );
+}
+
+export function renderNotes(state) {
+  const items = state.notes.map((n) => h('li', { 'data-testid': 'note' }, when(n.at), ' ', h('strong', null, n.actor), ': ', n.text));
+  return section('notes', t('case.notes'), items.length ? h('ul', { class: 'notes' }, items) : h('p', { class: 'hint' }, t('case.noNotes')));
+}
+
+/** entries: [{ at, actor, category?, kind, text }] from /history, or the state's own events. */
+export function renderTimeline(entries, fromHistory, historyError) {
+  const items = entries.map((e) =>
+    h(
+      'li',
+      { 'data-testid': 'timeline-entry', 'data-kind': e.kind },
+      h('div', { class: 'tl-when' }, when(e.at)),
+      h(
+        'div',
+        { class: 'tl-what' },
+        e.category ? [badge(e.category, 'neutral'), ' '] : null,
+        h('strong', null, e.kind),
+        ' · ',
+        h('span', { class: 'muted' }, e.actor),
+        h('div', null, e.text),
+      ),
+    ),
+  );
+  return section(
+    'timeline',
+    t('case.timeline'),
+    h('p', { class: 'hint', 'data-testid': 'timeline-source' }, fromHistory ? t('case.timelineHistory') : t('case.timelineEvents', { why: historyError ?? '' })),
+    items.length ? h('ol', { class: 'timeline' }, items) : h('p', { class: 'hint' }, '—'),
+  );
+}

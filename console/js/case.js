@@ -1,0 +1,129 @@
+/** The case page: the state from the workflow query, the history timeline, the actions panel. */
+import { api } from './api.js';
+import { boot } from './boot.js';
+import { h, fill, $ } from './dom.js';
+import { onLangChange, t } from './i18n.js';
+import { shanghaiTime } from './format.js';
+import { countdown } from './countdown.js';
+import { takeFlash } from './session.js';
+import { renderDeadlines, renderEvidence, renderFacts, renderHead, renderMoney } from './case-facts.js';
+import { renderLevels, renderNotes, renderNotifications, renderTimeline } from './case-track.js';
+import { mountActions } from './case-actions.js';
+
+const id = new URLSearchParams(location.search).get('id') ?? '';
+const BUSY_STATUSES = new Set(['received', 'acknowledged', 'settling', 'apologizing']);
+
+let me;
+let actions;
+let state = null;
+let fingerprint = '';
+let timeline = { entries: [], fromHistory: false, error: null };
+let fastUntil = 0;
+let loading = false;
+let again = false;
+
+async function loadHistory() {
+  try {
+    const res = await api('GET', `/complaints/${encodeURIComponent(id)}/history`);
+    timeline = { entries: res.entries ?? [], fromHistory: true, error: null };
+  } catch (err) {
+    // /history may not exist yet (or may fail): the state's own event log is the fallback.
+    timeline = { entries: state?.events ?? [], fromHistory: false, error: `${err.status || ''} ${err.message}`.trim() };
+  }
+}
+
+function render() {
+  if (!state) return;
+  fill($('#case-head'), renderHead(state, me));
+  fill($('#sec-deadlines'), renderDeadlines(state));
+  fill($('#sec-facts'), renderFacts(state));
+  fill($('#sec-evidence'), renderEvidence(state));
+  fill($('#sec-money'), renderMoney(state));
+  fill($('#sec-notifications'), renderNotifications(state));
+  fill($('#sec-levels'), renderLevels(state));
+  fill($('#sec-notes'), renderNotes(state));
+  fill($('#sec-timeline'), renderTimeline(timeline.entries, timeline.fromHistory, timeline.error));
+  document.title = `${state.caseRef} · ${t('app.name')}`;
+}
+
+async function refresh(force = false) {
+  if (loading) {
+    again = again || force;
+    return;
+  }
+  loading = true;
+  try {
+    const next = await api('GET', `/complaints/${encodeURIComponent(id)}`);
+    $('#case-error').hidden = true;
+    const print = JSON.stringify(next);
+    if (force || print !== fingerprint) {
+      fingerprint = print;
+      state = next;
+      await loadHistory();
+      render();
+      actions.update(state);
+    }
+    $('#updated').textContent = t('case.updated', { at: shanghaiTime(new Date().toISOString()) });
+  } catch (err) {
+    const box = $('#case-error');
+    box.hidden = false;
+    box.textContent = err.status === 404 ? t('case.notFound', { id }) : `${t('case.loadFailed')}: ${err.message}`;
+  } finally {
+    loading = false;
+    if (again) {
+      again = false;
+      void refresh(true);
+    }
+  }
+}
+
+function schedule() {
+  const busy = !state || BUSY_STATUSES.has(state.status) || Date.now() < fastUntil;
+  const delay = busy ? 1000 : state.status === 'closed' ? 30_000 : 5000;
+  setTimeout(async () => {
+    if (document.visibilityState === 'visible' || busy) await refresh();
+    schedule();
+  }, delay);
+}
+
+function showFlash() {
+  const flash = takeFlash();
+  if (!flash || flash.complaintId !== id) return;
+  const deadline = flash.nextDeadline;
+  fill(
+    $('#flash'),
+    h(
+      'div',
+      { class: 'alert alert-ok', role: 'status', 'data-testid': 'flash' },
+      h('strong', null, flash.created ? t('flash.created', { ref: flash.caseRef }) : t('flash.existing', { ref: flash.caseRef })),
+      deadline
+        ? h('p', null, t('flash.deadline'), ' ', h('time', { datetime: deadline, 'data-testid': 'flash-deadline' }, shanghaiTime(deadline, { weekday: true })), ` ${t('tz.beijing')} `, countdown(deadline))
+        : null,
+    ),
+  );
+}
+
+async function main() {
+  me = await boot('case');
+  if (!/^complaint-[A-Za-z0-9_-]{1,40}$/.test(id)) {
+    const box = $('#case-error');
+    box.hidden = false;
+    box.textContent = t('case.badId');
+    return;
+  }
+  showFlash();
+  actions = mountActions($('#actions'), {
+    me,
+    complaintId: id,
+    onDone: () => {
+      fastUntil = Date.now() + 20_000;
+      void refresh(true);
+    },
+  });
+  onLangChange(render);
+  $('#refresh').addEventListener('click', () => void refresh(true));
+  await refresh(true);
+  schedule();
+}
+
+void main();

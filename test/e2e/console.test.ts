@@ -1,0 +1,307 @@
+/**
+ * The agent console in a real browser (Debian's chromium via playwright-core) against the real
+ * stack from global setup: sign in by role, open a complaint, hit the authority limit, escalate,
+ * settle as an expert, see the case close with the apology.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { SimulatorAdmin } from '../../simulators/admin-client';
+import { api, harness, KEYS, uniqueOrderId } from '../harness/client';
+
+const CHROMIUM = '/usr/bin/chromium';
+const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
+const SHOTS = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
+const HOUR = 3_600_000;
+
+if (!HAS_CHROMIUM) {
+  console.warn(`console e2e skipped: ${CHROMIUM} is absent (apt-get install chromium fonts-noto-cjk; CI installs it)`);
+}
+const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
+
+type Role = keyof typeof KEYS;
+
+/** Beijing time as the console prints it, computed independently of the console's code. */
+function beijing(iso: string): string {
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((x) => [x.type, x.value]),
+  );
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/** A flight order the payment simulator knows: one debit, nothing wrong in the ledger, so no automatic settlement. */
+async function seedPlainOrder(orderId: string): Promise<void> {
+  const paidAt = new Date(Date.now() - 2 * HOUR).toISOString();
+  await new SimulatorAdmin(harness.simulatorUrl).seedOrder({
+    orderId,
+    kind: 'flight',
+    customerId: 'CUST-E2E',
+    orderAmountFen: 120_000,
+    attempts: [{ at: paidAt, amountFen: 120_000, status: 'SUCCEEDED' }],
+    debits: [{ amountFen: 120_000, at: paidAt }],
+  });
+}
+
+describeBrowser('agent console (chromium, real stack)', () => {
+  let browser: Browser;
+  let context: BrowserContext;
+  let problems: string[];
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'America/New_York' });
+    context.setDefaultTimeout(15_000);
+    problems = [];
+  });
+
+  afterEach(async () => {
+    await context.close();
+    // CSP violations and script errors would mean a page silently does nothing.
+    expect(problems).toEqual([]);
+  });
+
+  async function newPage(): Promise<Page> {
+    const page = await context.newPage();
+    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+    page.on('console', (msg) => {
+      const text = msg.text();
+      if (msg.type() === 'error' && !/Failed to load resource/.test(text)) problems.push(`console: ${text}`);
+    });
+    return page;
+  }
+
+  async function signIn(page: Page, role: Role): Promise<void> {
+    await page.goto(`${harness.apiUrl}/console/signin.html`);
+    await page.getByTestId(`dev-role-${role}`).click();
+    await page.getByTestId('signin-submit').click();
+    await page.waitForURL(/\/console\/index\.html/);
+    await page.locator(`[data-testid="me-role"][data-role="${role}"]`).waitFor();
+  }
+
+  async function openCase(page: Page, complaintId: string): Promise<void> {
+    await page.goto(`${harness.apiUrl}/console/case.html?id=${complaintId}`);
+    await page.getByTestId('case-status').waitFor();
+  }
+
+  async function waitForStatus(page: Page, status: string, timeout = 15_000): Promise<void> {
+    await page.locator(`[data-testid="case-status"][data-status="${status}"]`).waitFor({ timeout });
+  }
+
+  test('an agent opens a complaint, is refused above her limit and escalates; an expert settles and the case closes with the apology', async () => {
+    const orderId = uniqueOrderId('E');
+    const complaintId = `complaint-${orderId}`;
+    await seedPlainOrder(orderId);
+    const page = await newPage();
+
+    // Sign in as the agent; the dev keys are labelled as such.
+    await signIn(page, 'agent');
+    await page.getByTestId('case-table').or(page.locator('#results .empty')).waitFor();
+
+    // Create the complaint from the form.
+    await page.goto(`${harness.apiUrl}/console/new.html`);
+    await page.locator('#orderId').fill(orderId);
+    await page.locator('#orderKind').selectOption('flight');
+    await page.locator('#category').selectOption('payment_dispute');
+    await page.locator('#description').fill('支付页面显示失败，之后仍被扣款 / the payment page said it failed, then he was charged');
+    await page.locator('#customerId').fill('CUST-E2E');
+    await page.locator('#tier').selectOption('individual');
+    await page.locator('[name="customer.name"]').fill('张伟');
+    await page.locator('[name="customer.phone"]').fill('+8613900139000');
+    await page.locator('[name="customer.language"]').selectOption('zh');
+    const before = Date.now();
+    await page.getByTestId('create-submit').click();
+    await page.waitForURL(/\/console\/case\.html\?id=complaint-/);
+    expect(page.url()).toContain(complaintId);
+
+    // The concrete deadline: a timestamp in Beijing time, 10 hours out under the test policy.
+    const flashDeadline = page.getByTestId('flash-deadline');
+    const deadlineIso = (await flashDeadline.getAttribute('datetime'))!;
+    expect(Date.parse(deadlineIso) - before).toBeGreaterThan(10 * HOUR - 2 * 60_000);
+    expect(Date.parse(deadlineIso) - before).toBeLessThan(10 * HOUR + 2 * 60_000);
+    expect(await flashDeadline.textContent()).toContain(beijing(deadlineIso));
+    await waitForStatus(page, 'investigating');
+    const next = page.getByTestId('next-deadline');
+    expect(await next.textContent()).toContain(beijing(deadlineIso));
+    expect(await next.textContent()).toMatch(/剩余 \d+小时\d+分/);
+    // The acknowledgement as sent to the customer, with the same concrete time.
+    const ack = page.locator('[data-testid="notification"][data-purpose="acknowledgement"]').first();
+    await ack.waitFor();
+    expect(await ack.locator('blockquote').textContent()).toMatch(/已受理.*\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+
+    // ¥800 is over the agent's ¥200.00 limit: the button is disabled and says who can approve.
+    await page.getByTestId('propose-amount').fill('800');
+    expect(await page.getByTestId('btn-propose').isDisabled()).toBe(true);
+    const why = (await page.getByTestId('why-propose').textContent())!;
+    expect(why).toContain('¥800.00');
+    expect(why).toContain('¥200.00');
+    expect(why).toContain('投诉专家');
+    expect(why).toContain('L2');
+    expect(await page.getByTestId('btn-forApproval').isEnabled()).toBe(true);
+
+    // The list shows the open case with its deadline in Beijing time and a live countdown.
+    const list = await newPage();
+    await list.goto(`${harness.apiUrl}/console/index.html?orderId=${orderId}`);
+    const row = list.locator(`[data-testid="case-row"][data-complaint-id="${complaintId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain(beijing(deadlineIso));
+    const firstTick = await row.locator('.cd-left').textContent();
+    await list.waitForTimeout(1_100);
+    expect(await row.locator('.cd-left').textContent()).not.toBe(firstTick);
+    await list.goto(`${harness.apiUrl}/console/index.html`);
+    await row.waitFor();
+    await list.screenshot({ path: path.join(SHOTS, 'case-list.png'), fullPage: true });
+    await list.close();
+
+    // Escalate to the expert.
+    await page.locator('#escalate-reason').fill('金额超出我的权限，需要专家处理');
+    await page.getByTestId('btn-escalate').click();
+    await page.locator('[data-testid="msg-escalate"].alert-ok').waitFor();
+    await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
+    expect(await page.getByTestId('btn-escalate').isDisabled()).toBe(true);
+    expect(await page.getByTestId('why-escalate').textContent()).toContain('L2');
+    await page.locator('[data-testid="notification"][data-purpose="escalation"]').first().waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'case-agent-escalated.png'), fullPage: true });
+
+    // The expert signs in and settles ¥800 within the expert limit.
+    await page.getByTestId('sign-out').click();
+    await page.waitForURL(/signin\.html/);
+    await signIn(page, 'expert');
+    await openCase(page, complaintId);
+    await page.getByTestId('propose-amount').fill('800');
+    await page.locator('#propose-fault').check();
+    await page.locator('#propose-reason').fill('支付机构账本显示扣款成功但页面提示失败，平台责任，退还 800 元');
+    expect(await page.getByTestId('btn-propose').isEnabled()).toBe(true);
+    await page.getByTestId('btn-propose').click();
+    await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
+    expect(await page.getByTestId('msg-propose').textContent()).toContain('¥800.00');
+
+    // Money moves, the apology is delivered, the case closes.
+    await waitForStatus(page, 'closed', 30_000);
+    const apology = page.locator('[data-testid="notification"][data-purpose="apology"]').first();
+    await apology.waitFor();
+    expect(await apology.locator('blockquote').textContent()).toMatch(/非常抱歉.*退款 ¥800\.00/);
+    expect(await page.getByTestId('refunds').textContent()).toContain(`${orderId}`);
+    await page.getByTestId('timeline-entry').first().waitFor();
+    expect(await page.locator('#timeline').textContent()).toMatch(/apolog|致歉|closed/i);
+    await page.screenshot({ path: path.join(SHOTS, 'case-closed.png'), fullPage: true });
+
+    const state = await api('GET', `/complaints/${complaintId}`);
+    expect(state.body).toMatchObject({ status: 'closed', apologyDelivered: true, settlement: { refundFen: 80_000, approvedBy: { id: 'expert-wang' } } });
+    expect(state.body.levels.map((l: { level: number }) => l.level)).toEqual([1, 2]);
+  }, 120_000);
+
+  test('bad input on the create form shows an error at each field and opens nothing', async () => {
+    const page = await newPage();
+    await signIn(page, 'agent');
+    await page.goto(`${harness.apiUrl}/console/new.html`);
+    await page.locator('#orderId').fill('bad id!');
+    await page.locator('#description').fill('something happened');
+    await page.locator('#customerId').fill('CUST-1');
+    await page.locator('[name="customer.phone"]').fill('call me');
+    await page.getByTestId('create-submit').click();
+
+    for (const field of ['orderId', 'category', 'tier', 'customer.name', 'customer.phone']) {
+      await page.getByTestId(`error-${field}`).waitFor();
+    }
+    expect(await page.getByTestId('error-customer.name').textContent()).toContain('必填');
+    expect(await page.getByTestId('error-customer.phone').textContent()).toContain('digits, optionally starting with +');
+    expect(await page.locator('[name="customer.phone"]').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('#form-error').textContent()).toContain('5');
+    expect(page.url()).toContain('new.html');
+    await page.screenshot({ path: path.join(SHOTS, 'create-errors.png'), fullPage: true });
+
+    // The language switch relabels the form and its errors.
+    await page.getByTestId('lang-switch').click();
+    await page.locator('label[for="orderId"]', { hasText: 'Order' }).waitFor();
+    expect(await page.getByTestId('error-customer.name').textContent()).toContain('Required');
+  });
+
+  test('a refusal shows the server message; submit-for-approval hands the case to an expert, ops only read, the expert approves', async () => {
+    const orderId = uniqueOrderId('F');
+    const complaintId = `complaint-${orderId}`;
+    await seedPlainOrder(orderId);
+    const created = await api('POST', '/complaints', {
+      body: { orderId, customerId: 'CUST-E2E', category: 'refund_fee', tier: 'individual', orderKind: 'flight', description: 'refund fee of 50%', customer: { name: 'Li', phone: '+8613700137000', language: 'en' } },
+    });
+    expect(created.status).toBe(201);
+
+    const page = await newPage();
+    await signIn(page, 'agent');
+    await page.getByTestId('lang-switch').click();
+
+    // A state without the authority limits: the console cannot pre-check and the server decides.
+    await page.route(`**/complaints/${complaintId}`, async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      delete body.authorityFen;
+      await route.fulfill({ response: res, json: body });
+    });
+    await openCase(page, complaintId);
+    await waitForStatus(page, 'investigating');
+    await page.getByTestId('propose-amount').fill('800');
+    await page.locator('#propose-reason').fill('fee above the 20% cap');
+    await page.getByTestId('btn-propose').click();
+    await page.locator('[data-testid="msg-propose"].alert-danger').waitFor();
+    const refusal = (await page.getByTestId('msg-propose').textContent())!;
+    expect(refusal).toContain('Refused by the server (422)');
+    expect(refusal).toContain('exceeds the agent limit');
+
+    // With the limits known: propose is disabled with the reason, submit for approval is offered.
+    await page.unroute(`**/complaints/${complaintId}`);
+    await openCase(page, complaintId);
+    await waitForStatus(page, 'investigating');
+    await page.getByTestId('propose-amount').fill('800');
+    expect(await page.getByTestId('why-propose').textContent()).toContain('¥800.00 exceeds the agent limit ¥200.00; an expert (level 2) must approve it');
+    await page.locator('#propose-reason').fill('fee above the 20% cap');
+    await page.getByTestId('btn-forApproval').click();
+    await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
+    await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
+    await page.getByTestId('pending-proposal').waitFor();
+    expect(await page.getByTestId('btn-approve').isDisabled()).toBe(true);
+
+    // Ops can look but not act.
+    const ops = await newPage();
+    await signIn(ops, 'ops');
+    await openCase(ops, complaintId);
+    await ops.getByTestId('pending-proposal').waitFor();
+    expect(await ops.getByTestId('btn-approve').isDisabled()).toBe(true);
+    expect(await ops.getByTestId('why-approve').textContent()).toMatch(/只读|read-only/);
+    expect(await ops.locator('nav a[href="new.html"]').count()).toBe(0);
+    await ops.close();
+
+    // The expert approves; the case settles and closes.
+    await page.getByTestId('sign-out').click();
+    await signIn(page, 'expert');
+    await openCase(page, complaintId);
+    await page.getByTestId('pending-proposal').waitFor();
+    expect(await page.getByTestId('btn-approve').isEnabled()).toBe(true);
+    await page.getByTestId('btn-approve').click();
+    await waitForStatus(page, 'closed', 30_000);
+    await page.locator('[data-testid="notification"][data-purpose="apology"]').first().waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'case-approved-en.png'), fullPage: true });
+    const state = await api('GET', `/complaints/${complaintId}`);
+    expect(state.body.settlement).toMatchObject({ refundFen: 80_000, approvedBy: { id: 'expert-wang' } });
+  }, 120_000);
+});
