@@ -1,7 +1,6 @@
 /** Fetches a case's event history and decodes its payloads with the client's own data converter (codecs included). */
 import type { Client } from '@temporalio/client';
-import type { LoadedDataConverter } from '@temporalio/common';
-import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { JsonPayloadConverter, type LoadedDataConverter, type Payload } from '@temporalio/common';
 import { decodeArrayFromPayloads, decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
@@ -11,13 +10,17 @@ import type { DecodedEvent } from './history';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = { payloads?: temporal.api.common.v1.IPayload[] | null } | null | undefined;
 
-/** Search attribute values come as one-element arrays, datetimes as Dates; the timeline wants plain values. */
+const json = new JsonPayloadConverter();
+
+/**
+ * Search attributes as plain values: one-element arrays unwrapped, datetimes left as ISO strings,
+ * and a cleared attribute as null (the SDK's untyped decoder would turn a cleared datetime into 1970).
+ */
 function plainAttributes(indexedFields: Record<string, temporal.api.common.v1.IPayload> | null | undefined): Record<string, unknown> {
-  const decoded = decodeSearchAttributes(indexedFields ?? {}) as Record<string, unknown[] | undefined>;
   return Object.fromEntries(
-    Object.entries(decoded).map(([key, values]) => {
-      const value = values?.[0];
-      return [key, value instanceof Date ? value.toISOString() : (value ?? null)];
+    Object.entries(indexedFields ?? {}).map(([key, payload]) => {
+      const value = json.fromPayload<unknown>(payload as Payload);
+      return [key, (Array.isArray(value) ? value[0] : value) ?? null];
     }),
   );
 }

@@ -91,6 +91,8 @@ function signalLine(name: string, args: unknown[]): Line {
 interface ActivityDescription {
   category: HistoryCategory;
   kind: string;
+  /** When the result changes what happened (nothing to hold), a kind of its own. */
+  kindOf?(result: any): string;
   done(input: Args, result: any): string;
   label(input: Args): string;
 }
@@ -114,6 +116,7 @@ const ACTIVITIES: Record<string, ActivityDescription> = {
   holdAutoCharge: {
     category: 'money',
     kind: 'charge_held',
+    kindOf: (r) => (r ? 'charge_held' : 'no_charge_to_hold'),
     label: () => 'holding the automatic charge',
     done: (i, r) => (r ? `automatic charge of ${formatFen(r.amountFen)} due ${r.dueAt} held (hold ${r.holdId})` : `no automatic charge pending on order ${i.orderId}; nothing to hold`),
   },
@@ -177,12 +180,12 @@ export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntr
       case 'started': {
         Object.assign(sa, e.searchAttributes);
         openingIntakeId = e.input.intakeId;
-        const report = e.input.driverReport ? ` (${describeDriverReport(e.input.driverReport)})` : '';
+        const what = e.input.driverReport ? `driver report, ${describeDriverReport(e.input.driverReport)}` : e.input.description;
         push(e.at, {
           actor: e.input.createdBy.id,
           category: 'intake',
           kind: 'received',
-          text: `complaint opened via ${e.input.channel} (${e.input.category}, ${e.input.tier}): ${e.input.description}${report}`,
+          text: `complaint opened via ${e.input.channel} (${e.input.category}, ${e.input.tier}): ${what}`,
         });
         break;
       }
@@ -204,7 +207,7 @@ export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntr
         finished.add(s.id);
         const d = activity(s.activityType);
         const input = (s.input[0] ?? {}) as Args;
-        if (e.type === 'activity_completed') push(e.at, { actor: 'system', category: d.category, kind: d.kind, text: d.done(input, e.result) });
+        if (e.type === 'activity_completed') push(e.at, { actor: 'system', category: d.category, kind: d.kindOf?.(e.result) ?? d.kind, text: d.done(input, e.result) });
         else push(e.at, { actor: 'system', category: d.category, kind: `${d.kind}_failed`, text: `failed ${d.label(input)}: ${e.message}` });
         break;
       }
@@ -222,7 +225,7 @@ export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntr
         push(e.at, {
           actor: 'system',
           category: 'deadline',
-          kind: isDeadline ? 'deadline_set' : 'warning_set',
+          kind: isDeadline ? 'deadline_timer' : 'warning_timer',
           text: isDeadline ? `deadline timer set for ${toShanghaiIso(e.fireAt)}` : `warning timer set for ${toShanghaiIso(e.fireAt)} (deadline ${toShanghaiIso(new Date(deadline!))})`,
         });
         break;
@@ -245,10 +248,15 @@ export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntr
       case 'search_attributes': {
         const next = e.attributes;
         const changed = (key: string) => key in next && next[key] !== sa[key];
-        if (changed(SA_STATUS)) push(e.at, { actor: 'system', category: 'status', kind: 'status', text: `status ${sa[SA_STATUS] ?? '-'} → ${next[SA_STATUS]}` });
-        if (changed(SA_LEVEL)) push(e.at, { actor: 'system', category: 'status', kind: 'level', text: `level ${sa[SA_LEVEL] ?? '-'} → ${next[SA_LEVEL]}, owner ${next[SA_OWNER] ?? sa[SA_OWNER]}` });
-        else if (changed(SA_OWNER)) push(e.at, { actor: 'system', category: 'status', kind: 'owner', text: `owner ${sa[SA_OWNER] ?? '-'} → ${next[SA_OWNER]}` });
+        const change = (key: string, label: string) => `${label} ${sa[key] === undefined || sa[key] === null ? '' : `${sa[key]} → `}${next[key]}`;
+        if (changed(SA_STATUS)) push(e.at, { actor: 'system', category: 'status', kind: 'status', text: change(SA_STATUS, 'status') });
+        if (changed(SA_LEVEL)) push(e.at, { actor: 'system', category: 'status', kind: 'level', text: `${change(SA_LEVEL, 'level')}, owner ${next[SA_OWNER] ?? sa[SA_OWNER]}` });
+        else if (changed(SA_OWNER)) push(e.at, { actor: 'system', category: 'status', kind: 'owner', text: change(SA_OWNER, 'owner') });
         if (changed(SA_BREACHED) && next[SA_BREACHED] === true) push(e.at, { actor: 'system', category: 'deadline', kind: 'breached', text: 'the case is marked as having breached a deadline' });
+        if (changed(SA_DEADLINE) && next[SA_DEADLINE]) {
+          const level = next[SA_LEVEL] ?? sa[SA_LEVEL];
+          push(e.at, { actor: 'system', category: 'deadline', kind: 'deadline_set', text: `next deadline ${toShanghaiIso(new Date(String(next[SA_DEADLINE])))} (level ${level}, ${next[SA_OWNER] ?? sa[SA_OWNER]})` });
+        }
         Object.assign(sa, next);
         break;
       }

@@ -161,18 +161,19 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(await page.getByTestId('btn-forApproval').isEnabled()).toBe(true);
 
     // The list shows the open case with its deadline in Beijing time and a live countdown.
-    const list = await newPage();
-    await list.goto(`${harness.apiUrl}/console/index.html?orderId=${orderId}`);
-    const row = list.locator(`[data-testid="case-row"][data-complaint-id="${complaintId}"]`);
+    // (Same tab: the key lives in this tab's sessionStorage.)
+    await page.goto(`${harness.apiUrl}/console/index.html?orderId=${orderId}`);
+    const row = page.locator(`[data-testid="case-row"][data-complaint-id="${complaintId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain(beijing(deadlineIso));
     const firstTick = await row.locator('.cd-left').textContent();
-    await list.waitForTimeout(1_100);
+    await page.waitForTimeout(1_600);
     expect(await row.locator('.cd-left').textContent()).not.toBe(firstTick);
-    await list.goto(`${harness.apiUrl}/console/index.html`);
+    await page.goto(`${harness.apiUrl}/console/index.html`);
     await row.waitFor();
-    await list.screenshot({ path: path.join(SHOTS, 'case-list.png'), fullPage: true });
-    await list.close();
+    await page.screenshot({ path: path.join(SHOTS, 'case-list.png'), fullPage: true });
+    await row.locator('a').click();
+    await waitForStatus(page, 'investigating');
 
     // Escalate to the expert.
     await page.locator('#escalate-reason').fill('金额超出我的权限，需要专家处理');

@@ -1,6 +1,8 @@
 /** Test-side access to the stack global setup started: HTTP to the API, a Temporal client, the simulators. */
 import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { HARNESS_FILE, type HarnessInfo } from './paths';
 
 export const harness: HarnessInfo = JSON.parse(fs.readFileSync(HARNESS_FILE, 'utf8'));
@@ -83,4 +85,22 @@ export function complaintBody(orderId: string, over: Record<string, unknown> = {
     customer: { name: '张三', phone: '+8613800138000', language: 'zh' },
     ...over,
   };
+}
+
+/**
+ * With CAPTURE_HISTORIES=1, saves a finished case's event history for the replay test, which
+ * then proves every later workflow change still replays the cases already in production.
+ */
+export async function captureHistory(complaintId: string, name: string): Promise<void> {
+  if (process.env.CAPTURE_HISTORIES !== '1') return;
+  const { client, close } = await temporalClient();
+  try {
+    const history = await client.workflow.getHandle(complaintId).fetchHistory();
+    const dir = path.join(__dirname, '..', 'replay', 'histories');
+    fs.mkdirSync(dir, { recursive: true });
+    // Binary protobuf: exact, and independent of the JSON mapping of any one protobufjs copy.
+    fs.writeFileSync(path.join(dir, `${name}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
+  } finally {
+    await close();
+  }
 }

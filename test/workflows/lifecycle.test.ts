@@ -3,7 +3,7 @@
  * have 6-second levels (breach tests), individual and enterprise cases 10-hour ones.
  */
 import { formatDeadline } from '../../domain/calendar';
-import { api, complaintBody, eventually, KEYS, simulator, temporalClient, uniqueOrderId } from '../harness/client';
+import { api, captureHistory, complaintBody, eventually, KEYS, simulator, temporalClient, uniqueOrderId } from '../harness/client';
 
 type Msg = { outId: string; text: string; channel: string; status: string };
 
@@ -96,6 +96,7 @@ describe('authority and agent actions', () => {
 
     const closed = await until(c.id, (x) => x.status === 'closed', 'closed');
     expect(closed.settlement).toMatchObject({ refundFen: 80_000, approvedBy: { id: 'expert-wang', role: 'expert' } });
+    await captureHistory(c.id, 'refused-escalated-expert-settles');
   });
 
   test('an agent may submit an over-limit refund for approval; the case moves to the expert who approves it', async () => {
@@ -132,6 +133,9 @@ describe('authority and agent actions', () => {
     expect(Date.parse(resumed.nextDeadline) - originalDeadline).toBeGreaterThanOrEqual(1_000);
     const question = (await outboxFor(c.caseRef)).find((m) => m.outId.includes(':request-info-'));
     expect(question?.text).toContain('请提供乘车时间。');
+    expect((await act(c.id, 'reject', KEYS.agent, { reason: 'the route was the planned one' })).status).toBe(200);
+    await until(c.id, (x) => x.status === 'closed', 'closed');
+    await captureHistory(c.id, 'request-info-reply-reject');
   });
 });
 
@@ -166,6 +170,7 @@ describe('the mandatory apology', () => {
       const apology = closed.notifications.filter((n: { purpose: string }) => n.purpose === 'apology');
       expect(apology.map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`)).toEqual(['sms:failed', 'app:delivered']);
       expect(apology[1].text).toMatch(/^We are sorry/);
+      await captureHistory(c.id, 'apology-second-channel');
     } finally {
       await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
     }

@@ -1,7 +1,7 @@
 /** The two stories the engine exists for, end to end through the API and the simulators. */
 import { fairFareFen } from '../../domain/evidence';
 import { storyAFlightOrder, storyBRideOrder } from '../../simulators/fixtures';
-import { api, complaintBody, eventually, simulator, uniqueOrderId, KEYS } from '../harness/client';
+import { api, captureHistory, complaintBody, eventually, simulator, uniqueOrderId, KEYS } from '../harness/client';
 
 async function closedState(id: string) {
   return eventually(async () => {
@@ -33,6 +33,7 @@ test('story A: a charge after "payment failed" and a double debit are refunded i
   expect(apology.text).toContain(s.refunds[0].outRequestNo);
   expect(apology.text).toContain('¥2,572.00');
   expect(apology.text).toContain('不收取任何手续费');
+  await captureHistory(res.body.complaintId, 'story-a-auto-refund');
 });
 
 test('story B: the automatic charge is held while the dispute is open, then captured at the fare of the planned route', async () => {
@@ -63,6 +64,7 @@ test('story B: the automatic charge is held while the dispute is open, then capt
   expect(instance.attachments.map((a: { name: string }) => a.name)).toEqual([`V-${s.caseRef}.html`, `V-${s.caseRef}.json`]);
   const voucher = JSON.parse(instance.attachments[1].content);
   expect(voucher.charge).toMatchObject({ heldFen: trip.chargedFen, capturedFen: fair, status: 'captured' });
+  await captureHistory(res.body.complaintId, 'story-b-detour-capture');
 });
 
 test('story B, disputed but not yet agreed: the hold outlives the due time until an agent resolves', async () => {
@@ -84,4 +86,5 @@ test('story B, disputed but not yet agreed: the hold outlives the due time until
   expect(resolved.status).toBe(200);
   const s = await closedState(res.body.complaintId);
   expect(s.hold).toMatchObject({ status: 'captured', capturedFen: fixture.pendingAutoCharge!.amountFen });
+  await captureHistory(res.body.complaintId, 'story-b-held-then-resolved');
 });
