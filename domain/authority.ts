@@ -24,16 +24,16 @@ export function checkSettlementAuthority(policy: Policy, role: StaffRole, amount
   if (level === undefined) return { allowed: false, reason: `role ${role} cannot settle complaints` };
   if (policy.authorityFen[level] >= amountFen) return { allowed: true };
   const approverLevel = approverLevelFor(policy, amountFen);
-  const limit = `${LEVEL_NAMES[level].en} limit is ${formatFen(policy.authorityFen[level])}`;
+  const limit = `${LEVEL_NAMES[level].en} limit of ${formatFen(policy.authorityFen[level])}`;
   if (!approverLevel) {
     return {
       allowed: false,
-      reason: `${formatFen(amountFen)} exceeds every level's authority (${limit}; supervisor limit ${formatFen(policy.authorityFen[3])}); it needs finance approval outside this case`,
+      reason: `${formatFen(amountFen)} exceeds every level's authority (the supervisor limit is ${formatFen(policy.authorityFen[3])}); it needs finance approval outside this case`,
     };
   }
   return {
     allowed: false,
-    reason: `${formatFen(amountFen)} exceeds the ${limit}; a ${LEVEL_NAMES[approverLevel].en} (level ${approverLevel}) must approve it`,
+    reason: `${formatFen(amountFen)} exceeds the ${limit}; ${article(LEVEL_NAMES[approverLevel].en)} ${LEVEL_NAMES[approverLevel].en} (level ${approverLevel}) must approve it`,
     approverLevel,
   };
 }
@@ -50,4 +50,8 @@ export function checkCanAct(role: StaffRole, caseLevel: Level): AuthorityVerdict
     };
   }
   return { allowed: true };
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
 }

@@ -1,0 +1,138 @@
+/** Table tests for the business rules the workflow delegates to: authority, fees, money, evidence. */
+import { approverLevelFor, checkCanAct, checkSettlementAuthority } from '../../domain/authority';
+import { fairFareFen, ledgerFindings, tripFindings, type LedgerFacts, type TripFacts } from '../../domain/evidence';
+import { formatFen, nextLevel } from '../../domain/escalation';
+import { refundFee } from '../../domain/fees';
+import { DEFAULT_POLICY, mergePolicy } from '../../domain/policy';
+import { automaticSettlement, moneyPlan, settlementOutcome } from '../../domain/settlement';
+
+const policy = DEFAULT_POLICY;
+
+describe('authority matrix', () => {
+  test.each([
+    ['agent', 20_000, true, undefined],
+    ['agent', 20_001, false, 2],
+    ['expert', 200_000, true, undefined],
+    ['expert', 250_000, false, 3],
+    ['supervisor', 2_000_000, true, undefined],
+    ['supervisor', 2_000_001, false, undefined],
+    ['ops', 1, false, undefined],
+  ] as const)('%s settling %i fen: allowed=%s, approver level %s', (role, fen, allowed, approver) => {
+    const verdict = checkSettlementAuthority(policy, role, fen);
+    expect(verdict.allowed).toBe(allowed);
+    if (!verdict.allowed) expect(verdict.approverLevel).toBe(approver);
+  });
+
+  test('the refusal names the limit and the level that can approve', () => {
+    const verdict = checkSettlementAuthority(policy, 'agent', 80_000);
+    expect(verdict).toEqual({ allowed: false, approverLevel: 2, reason: '¥800.00 exceeds the agent limit of ¥200.00; an expert (level 2) must approve it' });
+  });
+
+  test.each([
+    ['agent', 1, true],
+    ['agent', 2, false],
+    ['expert', 1, true],
+    ['supervisor', 3, true],
+    ['ops', 1, false],
+  ] as const)('%s acting on a level-%i case: %s', (role, level, allowed) => {
+    expect(checkCanAct(role, level).allowed).toBe(allowed);
+  });
+
+  test('approver level and ladder', () => {
+    expect(approverLevelFor(policy, 0)).toBe(1);
+    expect(approverLevelFor(policy, 3_000_000)).toBeUndefined();
+    expect([nextLevel(1), nextLevel(2), nextLevel(3)]).toEqual([2, 3, 3]);
+  });
+});
+
+describe('refund fees (2003 rule: cap 20%, zero when the platform is at fault or the seat is resold)', () => {
+  test.each([
+    [{ refundFen: 128_600, platformAtFault: true, requestedRatio: 0.5 }, 0, 'platform_at_fault'],
+    [{ refundFen: 128_600, platformAtFault: false, requestedRatio: 0.5 }, 25_720, 'capped'],
+    [{ refundFen: 128_600, platformAtFault: false, requestedRatio: 0.1 }, 12_860, 'tariff'],
+    [{ refundFen: 128_600, platformAtFault: false, seatResold: true }, 0, 'seat_resold'],
+    [{ refundFen: 99, platformAtFault: false }, 19, 'tariff'],
+  ])('%j -> fee %i (%s)', (input, fee, rule) => {
+    const d = refundFee(policy, input);
+    expect(d.feeFen).toBe(fee);
+    expect(d.rule).toBe(rule);
+  });
+});
+
+describe('money plan: a held charge is adjusted before anything is refunded', () => {
+  test.each([
+    [{ decision: 'settle', refundFen: 5_000, feeFen: 0 }, { release: false, refundFen: 5_000 }],
+    [{ decision: 'settle', refundFen: 5_000, feeFen: 1_000 }, { release: false, refundFen: 4_000 }],
+    [{ decision: 'settle', refundFen: 3_000, feeFen: 0, heldFen: 10_000 }, { captureFen: 7_000, release: false, refundFen: 0 }],
+    [{ decision: 'settle', refundFen: 12_000, feeFen: 0, heldFen: 10_000 }, { release: true, refundFen: 2_000 }],
+    [{ decision: 'reject', refundFen: 0, feeFen: 0, heldFen: 10_000 }, { captureFen: 10_000, release: false, refundFen: 0 }],
+    [{ decision: 'withdraw', refundFen: 0, feeFen: 0 }, { release: false, refundFen: 0 }],
+  ] as const)('%j', (input, plan) => {
+    expect(moneyPlan(input)).toEqual(plan);
+  });
+
+  test.each([
+    [{ kind: 'settle', settlement: { refundFen: 10_000 } }, 10_000, 'refunded'],
+    [{ kind: 'settle', settlement: { refundFen: 5_000 } }, 10_000, 'partly_refunded'],
+    [{ kind: 'settle', settlement: { refundFen: 0 } }, 10_000, 'resolved'],
+    [{ kind: 'reject' }, undefined, 'rejected'],
+    [{ kind: 'withdraw' }, undefined, 'withdrawn'],
+  ] as const)('outcome of %j', (decision, value, outcome) => {
+    expect(settlementOutcome(decision, value)).toBe(outcome);
+  });
+});
+
+describe('evidence from the systems of record', () => {
+  const at = (min: number) => new Date(Date.UTC(2026, 0, 10, 2, min)).toISOString();
+  const storyA: LedgerFacts = {
+    orderId: 'A1',
+    amountFen: 128_600,
+    entries: [
+      { id: 'att', kind: 'attempt', amountFen: 128_600, at: at(0), status: 'failed', shownToCustomer: '支付失败' },
+      { id: 'd1', kind: 'debit', amountFen: 128_600, at: at(10), status: 'succeeded', providerRef: 'B1' },
+      { id: 'd2', kind: 'debit', amountFen: 128_600, at: at(11), status: 'succeeded', providerRef: 'B2' },
+    ],
+  };
+
+  test('story A: a double debit and a charge after a shown failure, both the platform\'s fault', () => {
+    const findings = ledgerFindings(storyA);
+    expect(findings.map((f) => [f.kind, f.refundDueFen])).toEqual([
+      ['duplicate_debit', 128_600],
+      ['charged_after_reported_failure', 128_600],
+    ]);
+    expect(automaticSettlement(policy, findings)).toMatchObject({ refundFen: 257_200 });
+  });
+
+  test('a customer who paid again after the failure knowingly is not "charged after failure"', () => {
+    const ledger: LedgerFacts = {
+      ...storyA,
+      entries: [storyA.entries[0]!, { id: 'att2', kind: 'attempt', amountFen: 128_600, at: at(5), status: 'succeeded' }, storyA.entries[1]!],
+    };
+    expect(ledgerFindings(ledger)).toEqual([]);
+  });
+
+  const trip: TripFacts = { plannedKm: 18, actualKm: 31, durationMin: 62, fareRule: { baseFen: 1_500, perKmFen: 350, perMinFen: 80 }, chargedFen: 15_310 };
+
+  test.each([
+    ['trace shows the detour', trip, [], true],
+    ['driver admits, trace within tolerance', { ...trip, actualKm: 19 }, [{ admittedFault: true, kind: 'detour' as const }], true],
+    ['no detour, no admission', { ...trip, actualKm: 19 }, [], false],
+  ])('%s', (_name, t, admissions, found) => {
+    const findings = tripFindings(t, admissions);
+    expect(findings.length > 0).toBe(found);
+    if (found) expect(findings[0]!.refundDueFen).toBe(Math.max(0, t.chargedFen - fairFareFen(t)));
+  });
+
+  test('the fair fare uses the planned route', () => {
+    expect(fairFareFen(trip)).toBe(Math.round(1_500 + 350 * 18 + 80 * 62 * (18 / 31)));
+  });
+
+  test('over the automatic limit, agreed facts still need a person', () => {
+    const findings = ledgerFindings(storyA);
+    expect(automaticSettlement(mergePolicy(policy, { autoSettleLimitFen: 100_000 }), findings)).toBeUndefined();
+  });
+});
+
+test('money is shown in yuan with grouping', () => {
+  expect([formatFen(0), formatFen(128_600), formatFen(257_200_05)]).toEqual(['¥0.00', '¥1,286.00', '¥257,200.05']);
+});
