@@ -92,3 +92,16 @@ export function asProblem(err: unknown, complaintId: string): unknown {
   }
   return err;
 }
+
+/** Temporal answers an Update to a finished workflow as "not found"; to the client that is a closed case: a conflict. */
+export async function actionProblem(svc: ComplaintsService, err: unknown, complaintId: string): Promise<unknown> {
+  const problem = asProblem(err, complaintId);
+  if (!(problem instanceof HttpProblem) || problem.status !== 404) return problem;
+  const description = await handleFor(svc, complaintId)
+    .describe()
+    .catch(() => undefined);
+  if (description && description.status.name !== 'RUNNING') {
+    return new HttpProblem(409, `complaint ${complaintId} is closed; it takes no more actions`, { type: 'InvalidState' });
+  }
+  return problem;
+}

@@ -12,7 +12,7 @@ import {
   withdrawUpdate,
 } from '../../workflows/definitions';
 import { actorOf, CASE_WORKERS, requireRole, STAFF } from '../auth';
-import { asProblem, complaintState, handleFor, openComplaint, type ComplaintsService } from '../complaints-service';
+import { actionProblem, asProblem, complaintState, handleFor, openComplaint, type ComplaintsService } from '../complaints-service';
 import { HttpProblem, parse } from '../errors';
 import { timelineFromEvents } from '../history';
 import { decodedHistory } from '../history-source';
@@ -103,7 +103,7 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics): R
       metrics.agentActions.inc({ action, result: 'ok' });
       res.json({ complaintId: id, action, result });
     } catch (err) {
-      const problem = asProblem(err, id);
+      const problem = await actionProblem(svc, err, id);
       if (problem instanceof HttpProblem && (problem.status === 409 || problem.status === 422)) metrics.agentActions.inc({ action, result: 'refused' });
       throw problem;
     }
