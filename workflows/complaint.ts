@@ -70,7 +70,9 @@ function iso(d: Date): string {
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintState> {
   const info = workflowInfo();
-  const caseRef = `${input.orderId}-${info.firstExecutionRunId.slice(0, 6).toUpperCase()}`;
+  // Run ids are UUIDv7: the leading digits are a timestamp shared by cases started close together,
+  // so the case reference takes the random tail. It keys every side effect of this complaint.
+  const caseRef = `${input.orderId}-${info.firstExecutionRunId.replace(/-/g, '').slice(-8).toUpperCase()}`;
   const key = (step: string) => `${caseRef}:${step}`;
   const receivedAt = new Date();
 

@@ -42,7 +42,10 @@ function openCase(state, me, { needLevel }) {
   return ok;
 }
 
-/** Verdicts for every action; amountFen is what is typed in the settlement form (or null). */
+/**
+ * Verdicts for every action (amountFen is what is typed in the settlement form, or null), and the
+ * general one: may I take decisions on this case at all.
+ */
 export function actionVerdicts(state, me, amountFen) {
   const leveled = openCase(state, me, { needLevel: true });
   const v = {};
@@ -80,5 +83,5 @@ export function actionVerdicts(state, me, amountFen) {
   else v.customerReply = ok;
 
   v.note = ok;
-  return v;
+  return { verdicts: v, general: leveled };
 }

@@ -31,6 +31,7 @@ function form(name, titleKey, ...content) {
 export function mountActions(container, { me, complaintId, onDone }) {
   let state = null;
   const summary = h('p', { class: 'act-summary', 'data-testid': 'act-summary' });
+  const notice = h('p', { class: 'alert alert-warn', 'data-testid': 'act-notice', hidden: true });
   const pendingBox = h('div', { class: 'pending-box' });
 
   const propose = form(
@@ -53,7 +54,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
   );
   const note = form('note', 'act.note.title', textField('note-text', 'act.noteText'), button('note', 'act.note.submit'));
 
-  fill(container, L('h2', 'act.title'), summary, propose, approve, escalate, requestInfo, reply, decide, note);
+  fill(container, L('h2', 'act.title'), summary, notice, propose, approve, escalate, requestInfo, reply, decide, note);
 
   const value = (id) => container.querySelector(`#${id}`).value.trim();
   const amountFen = () => (value('propose-amount') === '' ? null : yuanToFen(value('propose-amount')));
@@ -138,7 +139,9 @@ export function mountActions(container, { me, complaintId, onDone }) {
     state = next;
     const typed = value('propose-amount');
     const amount = amountFen();
-    const v = actionVerdicts(state, me, typed === '' ? null : amount);
+    const { verdicts: v, general } = actionVerdicts(state, me, typed === '' ? null : amount);
+    notice.hidden = general.allowed;
+    notice.textContent = general.allowed ? '' : general.reason;
     if (typed !== '' && amount === null) v.propose = v.forApproval = { allowed: false, reason: t('why.badAmount') };
 
     const limit = state.authorityFen && me.level ? fen(state.authorityFen[me.level]) : null;
@@ -163,6 +166,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
         : h('p', { class: 'hint' }, t('why.noPending')),
     );
     reply.hidden = state.status !== 'awaiting_customer';
+    approve.hidden = !p;
 
     for (const [action, verdict] of Object.entries(v)) {
       const btn = container.querySelector(`button[data-action="${action}"]`);
@@ -181,6 +185,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
       const blocked = [...f.querySelectorAll('button[data-action]')].every((b) => b.disabled);
       for (const input of f.querySelectorAll('textarea')) input.disabled = blocked;
     }
+    for (const input of propose.querySelectorAll('input, textarea')) input.disabled = !general.allowed;
   }
 
   onLangChange(() => state && update(state));

@@ -160,7 +160,7 @@ export function renderMoney(state) {
         { class: 'alert alert-warn', 'data-testid': 'pending-proposal' },
         h('strong', null, t('money.pending', { amount: fen(p.refundFen), level: p.needsLevel, role: label('levelRole', p.needsLevel) })),
         pairs([
-          [t('money.fee'), `${fen(p.feeFen)} (${p.feeRule})`],
+          [t('money.fee'), `${fen(p.feeFen)} (${label('feeRule', p.feeRule)})`],
           [t('case.platformAtFault'), yesNo(p.platformAtFault)],
           [t('money.proposedBy'), actorText(p.proposedBy)],
           [t('money.reason'), p.reason],
@@ -176,7 +176,7 @@ export function renderMoney(state) {
         h('h3', null, t('money.settlement')),
         pairs([
           [t('money.refund'), fen(s.refundFen)],
-          [t('money.fee'), `${fen(s.feeFen)} (${s.feeRule})`],
+          [t('money.fee'), `${fen(s.feeFen)} (${label('feeRule', s.feeRule)})`],
           [t('case.platformAtFault'), yesNo(s.platformAtFault)],
           [t('money.approvedBy'), s.automatic ? `${t('money.automatic')} · ${actorText(s.approvedBy)}` : actorText(s.approvedBy)],
           [t('money.reason'), s.reason],

@@ -45,10 +45,10 @@ function row(item) {
   return h(
     'tr',
     { 'data-testid': 'case-row', 'data-complaint-id': id, 'data-urgency-host': closed ? null : '' },
-    h('td', null, h('a', { href: `case.html?id=${encodeURIComponent(id)}` }, id)),
+    h('td', { class: 'nowrap' }, h('a', { href: `case.html?id=${encodeURIComponent(id)}` }, id)),
     h('td', null, item.orderId ?? '—'),
-    h('td', null, badge(label('status', item.status), closed ? 'neutral' : 'info', { 'data-status': item.status ?? '' })),
-    h('td', null, item.level ? `L${item.level} ${label('levelRole', item.level)}` : '—'),
+    h('td', { class: 'nowrap' }, badge(label('status', item.status), closed ? 'neutral' : 'info', { 'data-status': item.status ?? '' })),
+    h('td', { class: 'nowrap' }, item.level ? `L${item.level} ${label('levelRole', item.level)}` : '—'),
     h('td', null, label('category', item.category)),
     h('td', null, label('tier', item.tier)),
     h('td', null, item.owner ?? '—'),

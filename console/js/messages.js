@@ -291,6 +291,10 @@ export const MESSAGES = {
     'delivery.sent': '已发送',
     'delivery.delivered': '已送达',
     'delivery.failed': '发送失败',
+    'feeRule.platform_at_fault': '平台责任，免收手续费',
+    'feeRule.seat_resold': '座位可再售，免收退票费',
+    'feeRule.tariff': '按票价规则收取',
+    'feeRule.capped': '按规定上限收取',
   },
   en: {
     'app.name': 'Complaint console',
@@ -583,5 +587,9 @@ export const MESSAGES = {
     'delivery.sent': 'sent',
     'delivery.delivered': 'delivered',
     'delivery.failed': 'failed',
+    'feeRule.platform_at_fault': 'platform at fault, no fee',
+    'feeRule.seat_resold': 'seat can be resold, no fee',
+    'feeRule.tariff': 'by the tariff',
+    'feeRule.capped': 'capped by the rule',
   },
 };

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SimulatorAdmin } from '../../simulators/admin-client';
-import { api, harness, KEYS, uniqueOrderId } from '../harness/client';
+import { api, complaintBody, eventually, harness, KEYS, uniqueOrderId } from '../harness/client';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -169,9 +169,19 @@ describeBrowser('agent console (chromium, real stack)', () => {
     const firstTick = await row.locator('.cd-left').textContent();
     await page.waitForTimeout(1_600);
     expect(await row.locator('.cd-left').textContent()).not.toBe(firstTick);
+
+    // A premium case (seconds-long deadlines in the test policy) breaches: the list says so in words.
+    const hotOrder = uniqueOrderId('H');
+    expect((await api('POST', '/complaints', { body: complaintBody(hotOrder, { tier: 'premium' }) })).status).toBe(201);
+    await eventually(async () => ((await api('GET', `/complaints?orderId=${hotOrder}`)).body.items?.[0]?.breached ? true : undefined), 30_000, 'the premium case to breach');
     await page.goto(`${harness.apiUrl}/console/index.html`);
     await row.waitFor();
+    const hotRow = page.locator(`[data-testid="case-row"][data-complaint-id="complaint-${hotOrder}"]`);
+    expect(await hotRow.getAttribute('data-urgency')).toBe('breached');
+    expect(await hotRow.locator('.cd-label').textContent()).toBe('已违约');
+    expect(await row.locator('.cd-label').textContent()).toBe('正常');
     await page.screenshot({ path: path.join(SHOTS, 'case-list.png'), fullPage: true });
+    await api('POST', `/complaints/complaint-${hotOrder}/actions/withdraw`, { body: { reason: 'e2e test case, no longer needed' } });
     await row.locator('a').click();
     await waitForStatus(page, 'investigating');
 

@@ -1,0 +1,47 @@
+import { api, complaintBody, eventually, KEYS, uniqueOrderId } from '../harness/client';
+import { driverReportBody, postDriverReport } from './support/driver';
+import { seedStoryBRide } from './support/orders';
+
+describe('GET /complaints/:id/voucher (story B5: the written explanation and payment voucher)', () => {
+  test('a closed enterprise case has a voucher, as JSON and as printable HTML; ops may download it', async () => {
+    const orderId = uniqueOrderId('VCH');
+    await seedStoryBRide(orderId);
+    const id = (await postDriverReport(driverReportBody(orderId))).body.complaintId;
+    const state = await eventually(async () => {
+      const s = (await api('GET', `/complaints/${id}`)).body;
+      return s.status === 'closed' ? s : undefined;
+    }, 30_000, 'the enterprise case to close');
+
+    const json = await api('GET', `/complaints/${id}/voucher`, { key: KEYS.ops });
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({ voucherNo: `V-${state.caseRef}`, complaintId: id, orderId, issuedAt: state.closedAt, outcome: state.outcome });
+    expect(json.body.charge).toMatchObject({ status: 'captured', capturedFen: state.hold.capturedFen });
+    expect(json.body.explanation.join(' ')).toMatch(/planned 18 km, driven 31 km/);
+
+    const again = await api('GET', `/complaints/${id}/voucher?format=json`);
+    expect(again.body).toEqual(json.body);
+
+    const html = await api('GET', `/complaints/${id}/voucher?format=html`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html.headers.get('content-disposition')).toBe(`inline; filename="V-${state.caseRef}.html"`);
+    expect(html.body).toContain(`V-${state.caseRef}`);
+    expect(html.body).not.toMatch(/<script/i);
+  });
+
+  test('an open enterprise case has no voucher yet (409); a non-enterprise case never has one (404)', async () => {
+    const open = await api('POST', '/complaints', { body: complaintBody(uniqueOrderId('VCH'), { tier: 'enterprise' }) });
+    const notYet = await api('GET', `/complaints/${open.body.complaintId}/voucher`);
+    expect(notYet.status).toBe(409);
+    expect(notYet.body.error).toMatch(/issued when the case closes/);
+
+    const individual = await api('POST', '/complaints', { body: complaintBody(uniqueOrderId('VCH')) });
+    const none = await api('GET', `/complaints/${individual.body.complaintId}/voucher?format=html`);
+    expect(none.status).toBe(404);
+    expect(none.body.error).toMatch(/enterprise orders only/);
+
+    expect((await api('GET', '/complaints/complaint-NOPE0002/voucher')).status).toBe(404);
+    expect((await api('GET', `/complaints/${open.body.complaintId}/voucher?format=pdf`)).status).toBe(400);
+    expect((await api('GET', `/complaints/${open.body.complaintId}/voucher?format=html&format=json`)).status).toBe(400);
+  });
+});
