@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { authenticate, type StaffUser } from './auth';
 import { errorHandler, notFound, requireJsonBody } from './errors';
 import { createMetrics, httpMetrics } from './metrics';
+import { pageTokenKey, pageTokens } from './page-tokens';
 import { complaintsRouter } from './routes/complaints';
 import { docsRouter } from './routes/docs';
 import { driverReportsRouter } from './routes/driver-reports';
@@ -45,7 +46,8 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   });
   app.use(metricsRouter(metrics), docsRouter());
 
-  app.use(authenticate(config.apiKeys), meRouter(config), complaintsRouter(svc, metrics));
+  const tokens = pageTokens(pageTokenKey(config.driverWebhookSecret));
+  app.use(authenticate(config.apiKeys), meRouter(config), complaintsRouter(svc, metrics, tokens));
 
   app.use(notFound);
   app.use(errorHandler);

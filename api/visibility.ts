@@ -4,6 +4,7 @@ import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload
 import { COMPLAINT_WORKFLOW_TYPE } from '../workflows/definitions';
 import type { z } from 'zod';
 import { HttpProblem } from './errors';
+import type { PageTokens } from './page-tokens';
 import type { listQuerySchema } from './schemas';
 
 const GRPC_INVALID_ARGUMENT = 3;
@@ -43,19 +44,18 @@ export interface CaseSummary {
   closedAt?: string;
 }
 
-export async function listComplaints(client: Client, q: ListQuery): Promise<{ items: CaseSummary[]; nextPageToken?: string; query: string }> {
+const BAD_TOKEN = 'invalid pageToken: pass back the nextPageToken of the previous page unchanged';
+
+export async function listComplaints(client: Client, tokens: PageTokens, q: ListQuery): Promise<{ items: CaseSummary[]; nextPageToken?: string; query: string }> {
   const query = visibilityQuery(q);
+  const pageToken = q.pageToken === undefined ? undefined : tokens.open(q.pageToken);
+  if (q.pageToken !== undefined && !pageToken) throw new HttpProblem(400, BAD_TOKEN);
   let response;
   try {
-    response = await client.workflowService.listWorkflowExecutions({
-      namespace: client.options.namespace,
-      query,
-      pageSize: q.pageSize,
-      nextPageToken: q.pageToken ? Buffer.from(q.pageToken, 'base64url') : undefined,
-    });
+    response = await client.workflowService.listWorkflowExecutions({ namespace: client.options.namespace, query, pageSize: q.pageSize, nextPageToken: pageToken });
   } catch (err) {
-    // The query is built from validated values, so an invalid argument can only be a forged or stale page token.
-    if (isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) throw new HttpProblem(400, 'invalid pageToken: pass back the nextPageToken of the previous page unchanged');
+    // The query is built from validated values, so an invalid argument can only be a token the server no longer accepts.
+    if (isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) throw new HttpProblem(400, BAD_TOKEN);
     throw err;
   }
   const items = (response.executions ?? []).map((e) => {
@@ -78,7 +78,7 @@ export async function listComplaints(client: Client, q: ListQuery): Promise<{ it
       closedAt: tsToIso(e.closeTime),
     };
   });
-  const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : undefined;
+  const token = response.nextPageToken?.length ? tokens.seal(response.nextPageToken) : undefined;
   return { items, query, ...(token ? { nextPageToken: token } : {}) };
 }
 

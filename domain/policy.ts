@@ -32,6 +32,8 @@ export const policySchema = z.object({
   autoSettleLimitFen: fen,
   /** Cap on refund fees as a share of the refund (2003 passenger-transport rule: 20%). */
   refundFeeCapRatio: z.number().min(0).max(1),
+  /** How long before a provider's maximum hold ends the customer is told the charge is coming. */
+  chargeNoticeLeadMinutes: z.number().positive(),
   apology: z.object({
     attemptsPerChannel: z.number().int().min(1).max(10),
     channels: z.array(z.enum(['sms', 'app'])).min(1),
@@ -72,6 +74,7 @@ export const DEFAULT_POLICY: Policy = {
   authorityFen: { 1: 20_000, 2: 200_000, 3: 2_000_000 },
   autoSettleLimitFen: 500_000,
   refundFeeCapRatio: 0.2,
+  chargeNoticeLeadMinutes: 24 * HOUR,
   apology: { attemptsPerChannel: 3, channels: ['sms', 'app'], retryEveryMinutes: 60 },
 };
 

@@ -17,7 +17,8 @@ import { canEscalate, defaultOwner, nextLevel } from '../domain/escalation';
 import { acknowledgeDeadline, customerReplyDeadline, levelDeadline, remainingMinutes, resumedDeadline } from '../domain/deadlines';
 import { ledgerFindings, tripFindings, type TripFacts } from '../domain/evidence';
 import { refundFee } from '../domain/fees';
-import { acknowledgementText, apologyText, escalationText, requestInfoText } from '../domain/notices';
+import { acknowledgementText, apologyText, chargeNoticeText, escalationText, requestInfoText } from '../domain/notices';
+import { nextHoldEvent } from '../domain/hold';
 import { automaticSettlement, moneyPlan, settlementOutcome, whatHappened } from '../domain/settlement';
 import { toShanghaiIso } from '../domain/calendar';
 import {
@@ -111,6 +112,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   let customerReplied = false;
   let evidenceStale = false;
   let opsRetryRequested = false;
+  let chargeNoticeSent = false;
   let currentDeadline: { at: Date; warnAt: Date } | undefined;
   let trip: TripFacts | null = null;
   let orderAmountFen: number | undefined;
@@ -452,9 +454,15 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     }
     const deadline = currentDeadline!;
     const target = state.flags.warned ? deadline.at : deadline.warnAt;
+    const holdEvent = nextHoldEvent(state.hold, chargeNoticeSent, policy.chargeNoticeLeadMinutes);
+    const wakeAt = holdEvent && holdEvent.at < target ? holdEvent.at : target;
     const seen = changes;
-    const woke = await condition(() => changes !== seen || decision !== undefined, msUntil(target));
+    const woke = await condition(() => changes !== seen || decision !== undefined, msUntil(wakeAt));
     if (woke || decision) continue;
+    if (holdEvent && wakeAt === holdEvent.at) {
+      onHoldEvent(holdEvent.kind);
+      continue;
+    }
     if (!state.flags.warned) {
       state.flags.warned = true;
       record('system', 'warned', `level ${state.level} deadline ${state.nextDeadline} is near`);
@@ -534,6 +542,20 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     const auto = automaticSettlement(policy, state.findings);
     if (auto && !decision) {
       decide({ kind: 'settle', settlement: settlementFor({ id: 'engine', role: 'system' }, auto.refundFen, true, auto.reason, true) });
+    }
+    touch();
+  }
+
+  function onHoldEvent(kind: 'notice' | 'expiry'): void {
+    const hold = state.hold!;
+    if (kind === 'notice') {
+      chargeNoticeSent = true;
+      record('system', 'charge_notice', `the provider's hold ends ${hold.maxHoldUntil}; the customer is told ${hold.amountFen} fen will be charged then`);
+      noticeQueue.push({ purpose: 'charge_notice', step: 'charge-notice', text: chargeNoticeText(state.language, caseRef, hold.amountFen, new Date(hold.maxHoldUntil)) });
+    } else {
+      // The provider charges by itself when its hold ends; the resolution then refunds instead.
+      state.hold = { ...hold, status: 'captured', capturedFen: hold.amountFen };
+      record('system', 'charge_executed', `the provider's maximum hold ended: ${hold.amountFen} fen was charged`);
     }
     touch();
   }

@@ -17,6 +17,7 @@ import { HttpProblem, parse } from '../errors';
 import { timelineFromEvents } from '../history';
 import { decodedHistory } from '../history-source';
 import type { ApiMetrics } from '../metrics';
+import type { PageTokens } from '../page-tokens';
 import {
   actionNameSchema,
   actionSchemas,
@@ -41,7 +42,7 @@ const ACTION_UPDATES = {
   note: addNoteUpdate,
 } as const satisfies Record<ActionName, unknown>;
 
-export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics): Router {
+export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, tokens: PageTokens): Router {
   const router = Router();
   const staff = requireRole(...STAFF);
   const caseWorkers = requireRole(...CASE_WORKERS);
@@ -56,7 +57,7 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics): R
 
   router.get('/complaints', staff, async (req, res) => {
     const query = parse(listQuerySchema, req.query);
-    res.json(await listComplaints(svc.client, query));
+    res.json(await listComplaints(svc.client, tokens, query));
   });
 
   router.get('/complaints/:id', staff, async (req, res) => {

@@ -4,7 +4,7 @@ import { boot } from './boot.js';
 import { h, fill, $ } from './dom.js';
 import { onLangChange, t } from './i18n.js';
 import { shanghaiTime } from './format.js';
-import { countdown } from './countdown.js';
+import { countdown, refreshCountdowns } from './countdown.js';
 import { takeFlash } from './session.js';
 import { renderDeadlines, renderEvidence, renderFacts, renderHead, renderMoney } from './case-facts.js';
 import { renderLevels, renderNotes, renderNotifications, renderTimeline } from './case-track.js';
@@ -43,6 +43,7 @@ function render() {
   fill($('#sec-levels'), renderLevels(state));
   fill($('#sec-notes'), renderNotes(state));
   fill($('#sec-timeline'), renderTimeline(timeline.entries, timeline.fromHistory, timeline.error));
+  refreshCountdowns(document);
   document.title = `${state.caseRef} · ${t('app.name')}`;
 }
 
@@ -101,6 +102,7 @@ function showFlash() {
         : null,
     ),
   );
+  refreshCountdowns($('#flash'));
 }
 
 async function main() {

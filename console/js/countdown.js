@@ -49,9 +49,14 @@ function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
 
+/** Ticks the countdowns under root now, e.g. right after they were attached (rows take their colour). */
+export function refreshCountdowns(root = document) {
+  root.querySelectorAll('.countdown').forEach(tick);
+}
+
 let started = false;
 export function startTicker() {
   if (started) return;
   started = true;
-  setInterval(() => document.querySelectorAll('.countdown').forEach(tick), 500);
+  setInterval(() => refreshCountdowns(document), 500);
 }

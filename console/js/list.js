@@ -4,7 +4,7 @@ import { boot } from './boot.js';
 import { h, fill, $, table, badge } from './dom.js';
 import { label, onLangChange, t } from './i18n.js';
 import { shanghaiTime } from './format.js';
-import { countdown } from './countdown.js';
+import { countdown, refreshCountdowns } from './countdown.js';
 
 const STATUSES = ['received', 'acknowledged', 'investigating', 'awaiting_customer', 'settling', 'apologizing', 'closed'];
 const FILTERS = ['status', 'level', 'owner', 'orderId', 'breached', 'pageSize'];
@@ -55,14 +55,10 @@ function row(item) {
     h('td', { class: 'nowrap' }, item.nextDeadline ? h('time', { datetime: item.nextDeadline }, shanghaiTime(item.nextDeadline)) : '—'),
     h(
       'td',
-      { class: 'nowrap' },
+      null,
       closed
         ? [badge(t('list.closedAt'), 'neutral'), ' ', item.closedAt ? shanghaiTime(item.closedAt) : '']
-        : item.nextDeadline
-          ? countdown(item.nextDeadline, { breached: item.breached })
-          : item.breached
-            ? badge(t('urgency.breached'), 'danger')
-            : '—',
+        : countdown(item.nextDeadline, { breached: item.breached }),
     ),
     h('td', { class: 'nowrap' }, shanghaiTime(item.startedAt)),
   );
@@ -76,6 +72,7 @@ function render() {
   } else {
     const headers = ['list.case', 'field.orderId', 'field.status', 'field.level', 'field.category', 'field.tier', 'field.owner', 'list.nextDeadline', 'list.timeLeft', 'list.started'];
     fill(results, table(headers.map((k) => t(k)), lastItems.map(row), { 'data-testid': 'case-table' }));
+    refreshCountdowns(results);
   }
   $('#page-info').textContent = t('list.page', { n: page + 1 });
   $('#prev').disabled = page === 0;

@@ -88,3 +88,35 @@ test('story B, disputed but not yet agreed: the hold outlives the due time until
   expect(s.hold).toMatchObject({ status: 'captured', capturedFen: fixture.pendingAutoCharge!.amountFen });
   await captureHistory(res.body.complaintId, 'story-b-held-then-resolved');
 });
+
+test('story B, the provider cannot hold longer: the customer is told the amount and time before the charge, and the resolution refunds', async () => {
+  const orderId = uniqueOrderId('M');
+  const dueAt = new Date(Date.now() + 500);
+  const fixture = storyBRideOrder(orderId, { dueAt, maxHoldUntil: new Date(Date.now() + 4_000) });
+  fixture.trip = { ...fixture.trip!, actualKm: fixture.trip!.plannedKm };
+  await simulator('POST', '/_admin/orders', fixture);
+  const res = await api('POST', '/complaints', {
+    body: complaintBody(orderId, { category: 'fare_dispute', orderKind: 'ride', tier: 'enterprise', description: '车费过高' }),
+  });
+  expect(res.status).toBe(201);
+  const id = res.body.complaintId;
+  const charged = await eventually(async () => {
+    const s = (await api('GET', `/complaints/${id}`)).body;
+    return s.hold?.status === 'captured' ? s : undefined;
+  }, 15_000, 'the charge at the end of the maximum hold');
+  const notice = charged.notifications.find((n: { purpose: string }) => n.purpose === 'charge_notice');
+  const amount = fixture.pendingAutoCharge!.amountFen;
+  expect(notice.text).toContain(`¥${(amount / 100).toFixed(2)}`);
+  // Told before the charge, not after.
+  const noticeAt = Date.parse(notice.at);
+  const chargedAt = Date.parse(charged.events.find((e: { kind: string }) => e.kind === 'charge_executed').at);
+  expect(noticeAt).toBeLessThan(chargedAt);
+
+  const settled = await api('POST', `/complaints/${id}/actions/propose-settlement`, { key: KEYS.agent, body: { refundFen: 5_000, platformAtFault: true, reason: '绕路补偿' } });
+  expect(settled.status).toBe(200);
+  const s = await closedState(id);
+  expect(s.refunds).toHaveLength(1);
+  expect(s.refunds[0].amountFen).toBe(5_000);
+  const ledger = await simulator('GET', `/payment/orders/${orderId}/ledger`);
+  expect(ledger.totals).toMatchObject({ debitedFen: amount, refundedFen: 5_000 });
+});
