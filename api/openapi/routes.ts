@@ -81,7 +81,7 @@ export const ROUTES: RouteDoc[] = [
     body: { schema: req.createComplaintSchema },
     success: { status: 201, description: 'a new case was opened', schema: res.intakeResultSchema },
     alsoSuccess: [{ status: 200, description: 'the order already had an open case; this intake joined it (created=false)' }],
-    errors: [400, 401, 403, 413, 415, 422],
+    errors: [400, 401, 403, 413, 415],
   },
   {
     method: 'get',
@@ -165,7 +165,7 @@ export const ROUTES: RouteDoc[] = [
     headers: signedHeaders,
     body: { schema: req.driverReportBodySchema },
     success: { status: 202, description: 'the report is on the case (created=false when it joined the open one)', schema: res.intakeResultSchema },
-    errors: [400, 401, 413, 415, 422, 429, 503],
+    errors: [400, 401, 413, 415, 429, 503],
   },
   {
     method: 'get',

@@ -165,8 +165,11 @@ export function mountActions(container, { me, complaintId, onDone }) {
           ])
         : h('p', { class: 'hint' }, t('why.noPending')),
     );
+    // A closed case takes no more decisions: only notes remain; the notice says why.
+    const closed = state.status === 'closed';
+    for (const f of [propose, escalate, requestInfo, decide]) f.hidden = closed;
     reply.hidden = state.status !== 'awaiting_customer';
-    approve.hidden = !p;
+    approve.hidden = !p || closed;
 
     for (const [action, verdict] of Object.entries(v)) {
       const btn = container.querySelector(`button[data-action="${action}"]`);

@@ -117,6 +117,11 @@ export function renderFacts(state) {
   );
 }
 
+/** Finding details are raw facts; amounts in fen are also shown in yuan. */
+function detail(key, value) {
+  return /Fen$/.test(key) && typeof value === 'number' ? `${fen(value)} (${value})` : String(value);
+}
+
 export function renderEvidence(state) {
   const lang = getLang();
   const other = lang === 'zh' ? 'en' : 'zh';
@@ -135,7 +140,7 @@ export function renderEvidence(state) {
       ),
       h('p', { lang: lang === 'zh' ? 'zh-CN' : 'en' }, f.summary[lang]),
       h('p', { class: 'muted', lang: other === 'zh' ? 'zh-CN' : 'en' }, f.summary[other]),
-      Object.keys(f.details ?? {}).length ? pairs(Object.entries(f.details).map(([k, v]) => [k, String(v)]), { class: 'pairs small' }) : null,
+      Object.keys(f.details ?? {}).length ? pairs(Object.entries(f.details).map(([k, v]) => [k, detail(k, v)]), { class: 'pairs small' }) : null,
     ),
   );
   const empty = state.status === 'received' ? t('case.evidencePending') : t('case.evidenceNone');

@@ -1,0 +1,94 @@
+/**
+ * Provider faults, in one file because the simulator's fault switches are shared: money and
+ * messages move once even when a provider executed but answered too late, and the apology finds
+ * a second channel when the first fails.
+ */
+import { api, captureHistory, complaintBody, eventually, KEYS, simulator, uniqueOrderId } from '../harness/client';
+
+async function untilState(id: string, pred: (s: any) => boolean) {
+  return eventually(async () => {
+    const s = (await api('GET', `/complaints/${id}`)).body;
+    return pred(s) ? s : undefined;
+  });
+}
+
+async function openCase(over: Record<string, unknown>) {
+  const orderId = uniqueOrderId();
+  const res = await api('POST', '/complaints', { body: complaintBody(orderId, over) });
+  expect(res.status).toBe(201);
+  return { orderId, id: res.body.complaintId as string, caseRef: res.body.caseRef as string };
+}
+
+async function closed(id: string) {
+  return eventually(async () => {
+    const s = (await api('GET', `/complaints/${id}`)).body;
+    return s.status === 'closed' ? s : undefined;
+  }, 40_000, `${id} closed`);
+}
+
+test('a refund executed by the provider whose answer timed out is found by its refund number, not paid again', async () => {
+  const orderId = uniqueOrderId('I');
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  await simulator('POST', '/_admin/orders', {
+    orderId,
+    orderAmountFen: 30_000,
+    attempts: [{ attemptId: `${orderId}-A`, at, amountFen: 30_000, status: 'SUCCEEDED', shownToCustomer: 'paid' }],
+    debits: [{ amountFen: 30_000, at, attemptId: `${orderId}-A` }],
+  });
+  const res = await api('POST', '/complaints', { body: complaintBody(orderId) });
+  await eventually(async () => ((await api('GET', `/complaints/${res.body.complaintId}`)).body.status === 'investigating' ? true : undefined));
+
+  // The client gives up after 5 s; the provider answers after 8 s, having refunded already.
+  await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'timeout_after_execute', latencyMs: 8_000, count: 1, match: `${orderId}` });
+  try {
+    const settled = await api('POST', `/complaints/${res.body.complaintId}/actions/propose-settlement`, {
+      key: KEYS.agent,
+      body: { refundFen: 12_000, platformAtFault: true, reason: 'late pickup' },
+    });
+    expect(settled.status).toBe(200);
+    const s = await closed(res.body.complaintId);
+    expect(s.refunds).toHaveLength(1);
+    const ledger = await simulator('GET', `/payment/orders/${orderId}/ledger`);
+    expect(ledger.refunds).toHaveLength(1);
+    expect(ledger.totals.refundedFen).toBe(12_000);
+    const faults = await simulator('GET', '/_admin/faults');
+    expect(faults.payment.mode).toBe('none'); // the fault fired: the first answer really was lost
+  } finally {
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+  }
+}, 60_000);
+
+test('an SMS sent but answered too late is not sent again on retry', async () => {
+  const phone = '+8613600001111';
+  const orderId = uniqueOrderId('S');
+  await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'timeout_after_execute', latencyMs: 8_000, count: 1, match: phone });
+  try {
+    const res = await api('POST', '/complaints', { body: complaintBody(orderId, { customer: { name: '赵六', phone, language: 'zh' } }) });
+    expect(res.status).toBe(201);
+    const s = await eventually(async () => {
+      const st = (await api('GET', `/complaints/${res.body.complaintId}`)).body;
+      return st.status === 'investigating' ? st : undefined;
+    }, 30_000, 'acknowledged');
+    const { messages } = await simulator('GET', '/sms/outbox');
+    const acks = messages.filter((m: { outId: string }) => m.outId === `${s.caseRef}:ack:sms`);
+    expect(acks).toHaveLength(1);
+  } finally {
+    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
+  }
+}, 60_000);
+
+test('when SMS fails the apology goes by the second channel; when every channel fails the case stays open for ops', async () => {
+    const c = await openCase({ customer: { name: '李四', phone: '+8613911112222', language: 'en' } });
+    await untilState(c.id, (x) => x.status === 'investigating');
+    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'fail_channel', channel: 'sms', match: '+8613911112222' });
+    try {
+      expect((await api('POST', `/complaints/${c.id}/actions/resolve`, { key: KEYS.agent, body: { reason: 'explained the fare' } })).status).toBe(200);
+      const closedCase = await closed(c.id);
+      const apology = closedCase.notifications.filter((n: { purpose: string }) => n.purpose === 'apology');
+      expect(apology.map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`)).toEqual(['sms:failed', 'app:delivered']);
+      expect(apology[1].text).toMatch(/^We are sorry/);
+      await captureHistory(c.id, 'apology-second-channel');
+    } finally {
+      await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
+    }
+  });
