@@ -54,7 +54,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
   );
   const note = form('note', 'act.note.title', textField('note-text', 'act.noteText'), button('note', 'act.note.submit'));
 
-  fill(container, L('h2', 'act.title'), summary, notice, propose, approve, escalate, requestInfo, reply, decide, note);
+  fill(container, L('h2', 'act.title'), summary, notice, reply, approve, propose, escalate, requestInfo, decide, note);
 
   const value = (id) => container.querySelector(`#${id}`).value.trim();
   const amountFen = () => (value('propose-amount') === '' ? null : yuanToFen(value('propose-amount')));
@@ -166,10 +166,12 @@ export function mountActions(container, { me, complaintId, onDone }) {
         : h('p', { class: 'hint' }, t('why.noPending')),
     );
     // A closed case takes no more decisions: only notes remain; the notice says why.
+    // A form that just answered stays in view, so its message is not lost.
     const closed = state.status === 'closed';
-    for (const f of [propose, escalate, requestInfo, decide]) f.hidden = closed;
-    reply.hidden = state.status !== 'awaiting_customer';
-    approve.hidden = !p || closed;
+    const answered = (f) => f.querySelector('.form-msg').textContent !== '';
+    for (const f of [propose, escalate, requestInfo, decide]) f.hidden = closed && !answered(f);
+    reply.hidden = state.status !== 'awaiting_customer' && !answered(reply);
+    approve.hidden = (!p || closed) && !answered(approve);
 
     for (const [action, verdict] of Object.entries(v)) {
       const btn = container.querySelector(`button[data-action="${action}"]`);
