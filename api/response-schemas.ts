@@ -1,72 +1,72 @@
-/** What the API answers, as zod schemas: the OpenAPI document is generated from them and the handlers' types come from them. */
+/** What the API answers, as zod schemas: the OpenAPI document is generated from them, and the timeline's and /me's types come from them. */
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, OUTCOMES, STAFF_ROLES, STATUSES, TIERS } from '../domain/types';
 
 const level = z.literal([1, 2, 3]);
 const isoTime = z.string().describe('ISO 8601 timestamp, Asia/Shanghai offset');
 
-export const problemSchema = z
-  .object({
-    error: z.string().describe('what was wrong, for a human'),
-    issues: z.array(z.object({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() }).loose()).optional().describe('zod issues of a 400'),
-    type: z.enum(['InvalidState', 'NotPermitted', 'AuthorityExceeded', 'InvalidInput']).optional().describe("the workflow's refusal type on 409/422"),
-  });
+export const problemSchema = z.object({
+  error: z.string().describe('what was wrong, for a human'),
+  issues: z
+    .array(z.looseObject({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() }))
+    .optional()
+    .describe('zod issues of a 400'),
+  type: z.enum(['InvalidState', 'NotPermitted', 'AuthorityExceeded', 'InvalidInput']).optional().describe("the workflow's refusal type on 409/422"),
+});
 
-export const intakeResultSchema = z
-  .object({
-    complaintId: z.string(),
-    caseRef: z.string(),
-    created: z.boolean().describe('false when the intake joined the open complaint of the order'),
-    status: z.enum(STATUSES),
-    level,
-    nextDeadline: isoTime.optional(),
-  });
+export const intakeResultSchema = z.object({
+  complaintId: z.string(),
+  caseRef: z.string(),
+  created: z.boolean().describe('false when the intake joined the open complaint of the order'),
+  status: z.enum(STATUSES),
+  level,
+  nextDeadline: isoTime.optional(),
+});
 
-export const caseSummarySchema = z
-  .object({
-    complaintId: z.string(),
-    runId: z.string(),
-    status: z.enum(STATUSES).optional(),
-    level: level.optional(),
-    orderId: z.string().optional(),
-    customerId: z.string().optional(),
-    category: z.enum(CATEGORIES).optional(),
-    tier: z.enum(TIERS).optional(),
-    owner: z.string().optional(),
-    nextDeadline: z.string().optional(),
-    breached: z.boolean().optional(),
-    startedAt: z.string(),
-    closedAt: z.string().optional(),
-  });
+export const caseSummarySchema = z.object({
+  complaintId: z.string(),
+  runId: z.string(),
+  status: z.enum(STATUSES).optional(),
+  level: level.optional(),
+  orderId: z.string().optional(),
+  customerId: z.string().optional(),
+  category: z.enum(CATEGORIES).optional(),
+  tier: z.enum(TIERS).optional(),
+  owner: z.string().optional(),
+  nextDeadline: z.string().optional(),
+  breached: z.boolean().optional(),
+  startedAt: z.string(),
+  closedAt: z.string().optional(),
+});
 
-export const caseListSchema = z
-  .object({
-    items: z.array(caseSummarySchema),
-    nextPageToken: z.string().optional(),
-    query: z.string().describe('the Temporal visibility query used; it works as is in the CLI and the Web UI'),
-  });
+export const caseListSchema = z.object({
+  items: z.array(caseSummarySchema),
+  nextPageToken: z.string().optional(),
+  query: z.string().describe('the Temporal visibility query used; it works as is in the CLI and the Web UI'),
+});
 
-export const complaintStateSchema = z
-  .looseObject({
-    complaintId: z.string(),
-    caseRef: z.string(),
-    orderId: z.string(),
-    category: z.enum(CATEGORIES),
-    tier: z.enum(TIERS),
-    channel: z.enum(CHANNELS),
-    status: z.enum(STATUSES),
-    outcome: z.enum(OUTCOMES).optional(),
-    level,
-    owner: z.string(),
-    nextDeadline: isoTime.optional(),
-    deadlines: z.array(z.looseObject({ kind: z.enum(['acknowledge', 'resolve']), at: isoTime, provisional: z.boolean() })),
-    driverReports: z.array(z.looseObject({ reportId: z.string(), driverId: z.string(), admittedFault: z.boolean() })),
-    events: z.array(z.object({ at: isoTime, actor: z.string(), kind: z.string(), text: z.string() })),
-  })
-  .describe('The live state of a case (the workflow query); see ComplaintState in workflows/definitions.ts for every field');
+export const complaintStateSchema = z.looseObject({
+  complaintId: z.string(),
+  caseRef: z.string(),
+  orderId: z.string(),
+  category: z.enum(CATEGORIES),
+  tier: z.enum(TIERS),
+  channel: z.enum(CHANNELS),
+  status: z.enum(STATUSES),
+  outcome: z.enum(OUTCOMES).optional(),
+  level,
+  owner: z.string(),
+  nextDeadline: isoTime.optional(),
+  deadlines: z.array(z.looseObject({ kind: z.enum(['acknowledge', 'resolve']), at: isoTime, provisional: z.boolean() })),
+  driverReports: z.array(z.looseObject({ reportId: z.string(), driverId: z.string(), admittedFault: z.boolean() })),
+  events: z.array(z.object({ at: isoTime, actor: z.string(), kind: z.string(), text: z.string() })),
+}).describe('The live state of a case (the workflow query); see ComplaintState in workflows/definitions.ts for every field');
 
-export const actionResultSchema = z
-  .object({ complaintId: z.string(), action: z.string(), result: z.looseObject({}).describe('the Update result, e.g. { settled, refundFen, feeFen } or { level, deadline }') });
+export const actionResultSchema = z.object({
+  complaintId: z.string(),
+  action: z.string(),
+  result: z.looseObject({}).describe('the Update result, e.g. { settled, refundFen, feeFen } or { level, deadline }'),
+});
 
 export const replyAcceptedSchema = z.object({ complaintId: z.string(), accepted: z.literal(true) });
 
@@ -84,27 +84,25 @@ export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
 export const historySchema = z.object({ complaintId: z.string(), entries: z.array(historyEntrySchema) });
 
-export const voucherSchema = z
-  .looseObject({
-    voucherNo: z.string(),
-    complaintId: z.string(),
-    caseRef: z.string(),
-    orderId: z.string(),
-    issuedAt: isoTime,
-    outcome: z.string(),
-    explanation: z.array(z.string()),
-    refunds: z.array(z.object({ reference: z.string(), amountFen: z.number().int(), at: z.string() })),
-  });
+export const voucherSchema = z.looseObject({
+  voucherNo: z.string(),
+  complaintId: z.string(),
+  caseRef: z.string(),
+  orderId: z.string(),
+  issuedAt: isoTime,
+  outcome: z.string(),
+  explanation: z.array(z.string()),
+  refunds: z.array(z.object({ reference: z.string(), amountFen: z.number().int(), at: z.string() })),
+});
 
-export const meSchema = z
-  .object({
-    id: z.string(),
-    role: z.enum(STAFF_ROLES),
-    name: z.string(),
-    level: level.nullable().describe('the escalation level the role works at; null for read-only ops'),
-    temporalUiUrl: z.string(),
-    namespace: z.string(),
-  });
+export const meSchema = z.object({
+  id: z.string(),
+  role: z.enum(STAFF_ROLES),
+  name: z.string(),
+  level: level.nullable().describe('the escalation level the role works at; null for read-only ops'),
+  temporalUiUrl: z.string(),
+  namespace: z.string(),
+});
 export type Me = z.infer<typeof meSchema>;
 
 export const healthSchema = z.object({ ok: z.literal(true) });

@@ -54,7 +54,8 @@ export interface ApologyFacts {
   refundReference?: string;
   chargedFen?: number;
   decidedAt: Date;
-  reason: string;
+  /** An agent's reason is shown as written; the engine's own reasons come in both languages. */
+  reason: string | Bilingual;
 }
 
 const OUTCOME_DONE: Record<Outcome, Bilingual> = {
@@ -68,18 +69,19 @@ const OUTCOME_DONE: Record<Outcome, Bilingual> = {
 /** The mandatory closing message. It is the same text on every channel, so retries say one thing. */
 export function apologyText(lang: Language, f: ApologyFacts): string {
   const when = formatDeadline(f.decidedAt, lang);
+  const reason = typeof f.reason === 'string' ? f.reason : f.reason[lang];
   const money: Bilingual =
     f.refundFen > 0
       ? {
-          zh: `退款 ${formatFen(f.refundFen - f.feeFen)}${f.feeFen > 0 ? `（扣除手续费 ${formatFen(f.feeFen)}）` : ''}，退款单号 ${f.refundReference ?? '-'}`,
-          en: `a refund of ${formatFen(f.refundFen - f.feeFen)}${f.feeFen > 0 ? ` (after a fee of ${formatFen(f.feeFen)})` : ''}, refund reference ${f.refundReference ?? '-'}`,
+          zh: `${f.refundReference ? '退款' : '减免'} ${formatFen(f.refundFen - f.feeFen)}${f.feeFen > 0 ? `（扣除手续费 ${formatFen(f.feeFen)}）` : ''}${f.refundReference ? `，退款单号 ${f.refundReference}` : ''}`,
+          en: `${f.refundReference ? 'a refund of' : 'a reduction of'} ${formatFen(f.refundFen - f.feeFen)}${f.feeFen > 0 ? ` (after a fee of ${formatFen(f.feeFen)})` : ''}${f.refundReference ? `, refund reference ${f.refundReference}` : ''}`,
         }
       : { zh: '', en: '' };
   const charged: Bilingual =
     f.chargedFen !== undefined ? { zh: `；订单实际扣款 ${formatFen(f.chargedFen)}`, en: `; the order is charged ${formatFen(f.chargedFen)}` } : { zh: '', en: '' };
   const fee = f.feeExplanation ? { zh: `（${f.feeExplanation.zh}）`, en: ` (${f.feeExplanation.en})` } : { zh: '', en: '' };
   return pick(lang, {
-    zh: `非常抱歉给您带来不便。投诉编号 ${f.caseRef}。经过：${f.whatHappened.zh}。处理：${OUTCOME_DONE[f.outcome].zh}${money.zh ? `，${money.zh}` : ''}${fee.zh}${charged.zh}。说明：${f.reason}。处理时间：${when}。`,
-    en: `We are sorry for the trouble. Complaint ${f.caseRef}. What happened: ${f.whatHappened.en}. What we did: ${OUTCOME_DONE[f.outcome].en}${money.en ? `, ${money.en}` : ''}${fee.en}${charged.en}. Note: ${f.reason}. Decided at ${when}.`,
+    zh: `非常抱歉给您带来不便。投诉编号 ${f.caseRef}。经过：${f.whatHappened.zh}。处理：${OUTCOME_DONE[f.outcome].zh}${money.zh ? `，${money.zh}` : ''}${fee.zh}${charged.zh}。说明：${reason}。处理时间：${when}。`,
+    en: `We are sorry for the trouble. Complaint ${f.caseRef}. What happened: ${f.whatHappened.en}. What we did: ${OUTCOME_DONE[f.outcome].en}${money.en ? `, ${money.en}` : ''}${fee.en}${charged.en}. Note: ${reason}. Decided at ${when}.`,
   });
 }

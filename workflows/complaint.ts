@@ -500,7 +500,12 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     refundReference: state.refunds[0]?.outRequestNo,
     chargedFen: state.hold?.capturedFen,
     decidedAt: new Date(),
-    reason: final.kind === 'settle' ? final.settlement.reason : final.reason,
+    reason:
+      final.kind === 'settle' && final.settlement.automatic
+        ? { zh: '系统记录已证明平台责任，按规定自动处理，无需您提供任何证明', en: 'the records prove the platform was at fault, so this was settled automatically without asking you for proof' }
+        : final.kind === 'settle'
+          ? final.settlement.reason
+          : final.reason,
   });
   await deliverApology(apology);
 

@@ -24,7 +24,10 @@ function renderFilterOptions(me) {
   options($('#f-status'), [['', t('common.any')], ...STATUSES.map((s) => [s, label('status', s)])]);
   options($('#f-level'), [['', t('common.any')], ...[1, 2, 3].map((l) => [String(l), `L${l} ${label('levelRole', l)}`])]);
   options($('#f-breached'), [['', t('common.any')], ['true', t('list.breachedYes')], ['false', t('list.breachedNo')]]);
-  options($('#f-size'), ['20', '10', '50', '100'].map((n) => [n, n]));
+  const sizes = ['20', '10', '50', '100'];
+  const asked = new URLSearchParams(location.search).get('pageSize');
+  if (asked && /^\d+$/.test(asked) && +asked >= 1 && +asked <= 100 && !sizes.includes(asked)) sizes.push(asked);
+  options($('#f-size'), sizes.map((n) => [n, n]));
   const owners = ['queue:agents', 'queue:experts', 'queue:supervisors', me.id].filter(Boolean);
   fill($('#owners'), owners.map((o) => h('option', { value: o })));
 }

@@ -174,15 +174,30 @@ describeBrowser('agent console (chromium, real stack)', () => {
     const hotOrder = uniqueOrderId('H');
     expect((await api('POST', '/complaints', { body: complaintBody(hotOrder, { tier: 'premium' }) })).status).toBe(201);
     await eventually(async () => ((await api('GET', `/complaints?orderId=${hotOrder}`)).body.items?.[0]?.breached ? true : undefined), 30_000, 'the premium case to breach');
-    await page.goto(`${harness.apiUrl}/console/index.html`);
+    // (A page of 100: other suites open cases in the same stack at the same time.)
+    await page.goto(`${harness.apiUrl}/console/index.html?pageSize=100`);
     await row.waitFor();
     const hotRow = page.locator(`[data-testid="case-row"][data-complaint-id="complaint-${hotOrder}"]`);
     expect(await hotRow.getAttribute('data-urgency')).toBe('breached');
     expect(await hotRow.locator('.cd-label').textContent()).toBe('已违约');
     expect(await row.locator('.cd-label').textContent()).toBe('正常');
     await page.screenshot({ path: path.join(SHOTS, 'case-list.png'), fullPage: true });
+
+    // Filters and paging: only breached cases; one case a page.
+    await page.goto(`${harness.apiUrl}/console/index.html?breached=true&pageSize=100`);
+    await hotRow.waitFor();
+    expect(await row.count()).toBe(0);
+    await page.goto(`${harness.apiUrl}/console/index.html?pageSize=1`);
+    await page.getByTestId('case-row').first().waitFor();
+    expect(await page.getByTestId('case-row').count()).toBe(1);
+    const firstPageCase = await page.getByTestId('case-row').getAttribute('data-complaint-id');
+    expect(await page.locator('#prev').isDisabled()).toBe(true);
+    await page.locator('#next').click();
+    await page.locator('#page-info', { hasText: '第 2 页' }).waitFor();
+    await page.locator(`[data-testid="case-row"]:not([data-complaint-id="${firstPageCase}"])`).waitFor();
+    expect(await page.locator('#prev').isEnabled()).toBe(true);
     await api('POST', `/complaints/complaint-${hotOrder}/actions/withdraw`, { body: { reason: 'e2e test case, no longer needed' } });
-    await row.locator('a').click();
+    await openCase(page, complaintId);
     await waitForStatus(page, 'investigating');
 
     // Escalate to the expert.
@@ -315,4 +330,22 @@ describeBrowser('agent console (chromium, real stack)', () => {
     const state = await api('GET', `/complaints/${complaintId}`);
     expect(state.body.settlement).toMatchObject({ refundFen: 80_000, approvedBy: { id: 'expert-wang' } });
   }, 120_000);
+
+  test('without /me and /history the console shows the role picked at sign-in and the case\'s own events', async () => {
+    const orderId = uniqueOrderId('G');
+    expect((await api('POST', '/complaints', { body: complaintBody(orderId) })).status).toBe(201);
+    await context.route('**/me', (route) => route.fulfill({ status: 404, json: { error: 'no route GET /me' } }));
+    await context.route('**/history', (route) => route.fulfill({ status: 404, json: { error: 'no route' } }));
+    const page = await newPage();
+    await signIn(page, 'expert');
+    expect(await page.getByTestId('me').textContent()).toContain('登录时所选角色');
+    await openCase(page, `complaint-${orderId}`);
+    await waitForStatus(page, 'investigating');
+    expect(await page.getByTestId('timeline-source').textContent()).toContain('404');
+    expect(await page.locator('[data-testid="timeline-entry"][data-kind="received"]').count()).toBe(1);
+    expect(await page.getByTestId('temporal-link').count()).toBe(0);
+    // The picked role still gates the actions: an expert may settle up to ¥2,000.00.
+    await page.getByTestId('propose-amount').fill('2000.01');
+    expect(await page.getByTestId('why-propose').textContent()).toContain('¥2,000.00');
+  });
 });
