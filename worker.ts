@@ -5,6 +5,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { readEnv, type Env } from './config/env';
 import { activityDepsFromEnv, createActivities } from './activities';
+import { dataConverter } from './codec/data-converter';
 
 export interface WorkerHandle {
   worker: Worker;
@@ -24,6 +25,7 @@ export async function startWorker(env: Env, opts: { workflowBundlePath?: string;
     taskQueue: env.TASK_QUEUE,
     ...workflowSource,
     activities: createActivities(activityDepsFromEnv(env)),
+    dataConverter: dataConverter(env),
     ...opts.overrides,
   });
   const run = worker.run().finally(() => connection.close());

@@ -1,6 +1,21 @@
 /** How each kind of history event reads in the timeline: staff actions, signals and activities, in words. */
 import { formatFen } from '../domain/escalation';
-import type { DriverReport } from '../workflows/definitions';
+import {
+  addNoteUpdate,
+  approveSettlementUpdate,
+  customerRepliedSignal,
+  driverReportedSignal,
+  escalateUpdate,
+  intakeUpdate,
+  oaStatusChangedSignal,
+  proposeSettlementUpdate,
+  rejectUpdate,
+  requestInfoUpdate,
+  resolveUpdate,
+  opsRetrySignal,
+  withdrawUpdate,
+  type DriverReport,
+} from '../workflows/definitions';
 import type { HistoryCategory } from './response-schemas';
 
 export type Args = Record<string, any>;
@@ -19,28 +34,28 @@ export function updateLine(name: string, args: unknown[], openingIntakeId: strin
   const actor = actorOf(args);
   const action = (kind: string, text: string): Line => ({ actor, category: 'action', kind, text: `${actor} ${text}` });
   switch (name) {
-    case 'intake':
+    case intakeUpdate.name:
       // The intake sent with the start opened the case; the started event already says so.
       if (a.intakeId === openingIntakeId) return undefined;
       return { actor, category: 'intake', kind: 'intake_joined', text: `${actor} reported the same order again; joined the open case${a.driverReport ? `: ${describeDriverReport(a.driverReport)}` : ''}` };
-    case 'proposeSettlement':
+    case proposeSettlementUpdate.name:
       return action(
         'settlement_proposed',
         `proposed a refund of ${formatFen(a.refundFen)}${a.platformAtFault ? ' (platform at fault)' : ''}${a.forApproval ? ' for approval' : ''}: ${a.reason}`,
       );
-    case 'approveSettlement':
+    case approveSettlementUpdate.name:
       return action('settlement_approved', 'approved the pending settlement');
-    case 'escalate':
+    case escalateUpdate.name:
       return action('escalated', `escalated the case: ${a.reason}`);
-    case 'requestInfo':
+    case requestInfoUpdate.name:
       return action('info_requested', `asked the customer: ${a.question}`);
-    case 'resolve':
+    case resolveUpdate.name:
       return action('resolved', `resolved the case: ${a.reason}`);
-    case 'reject':
+    case rejectUpdate.name:
       return action('rejected', `rejected the complaint: ${a.reason}`);
-    case 'withdraw':
+    case withdrawUpdate.name:
       return action('withdrawn', `withdrew the complaint for the customer: ${a.reason}`);
-    case 'addNote':
+    case addNoteUpdate.name:
       return action('note', `noted: ${a.text}`);
     default:
       return action(name, `sent ${name}`);
@@ -50,14 +65,14 @@ export function updateLine(name: string, args: unknown[], openingIntakeId: strin
 export function signalLine(name: string, args: unknown[]): Line {
   const a = (args[0] ?? {}) as Args;
   switch (name) {
-    case 'customerReplied':
+    case customerRepliedSignal.name:
       return { actor: 'customer', category: 'message', kind: 'customer_replied', text: `the customer replied: ${a.text}` };
-    case 'driverReported':
+    case driverReportedSignal.name:
       return { actor: `driver:${a.driverId}`, category: 'intake', kind: 'driver_reported', text: describeDriverReport(a as DriverReport) };
-    case 'oaStatusChanged':
+    case oaStatusChangedSignal.name:
       return { actor: 'oa', category: 'system', kind: 'oa_status', text: `OA approval ${a.instanceId} is now ${a.status}` };
-    case 'retryApology':
-      return { actor: actorOf(args), category: 'action', kind: 'apology_retry', text: `${actorOf(args)} asked to retry the apology delivery` };
+    case opsRetrySignal.name:
+      return { actor: actorOf(args), category: 'action', kind: 'ops_retry', text: `${actorOf(args)} asked to retry the failed provider step now` };
     default:
       return { actor: 'system', category: 'system', kind: name, text: `signal ${name}` };
   }

@@ -1,7 +1,12 @@
 /** Fetches a case's event history and decodes its payloads with the client's own data converter (codecs included). */
 import type { Client } from '@temporalio/client';
 import { JsonPayloadConverter, type LoadedDataConverter, type Payload } from '@temporalio/common';
-import { decodeArrayFromPayloads, decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import {
+  decodeArrayFromPayloads,
+  decodeFromPayloadsAtIndex,
+  decodeOptionalFailureToOptionalError,
+  decodeUserMetadata,
+} from '@temporalio/common/lib/internal-non-workflow';
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import type { ComplaintInput } from '../workflows/definitions';
@@ -29,9 +34,12 @@ function durationMs(d: { seconds?: unknown; nanos?: number | null } | null | und
   return Number(d?.seconds ?? 0) * 1000 + Math.floor((d?.nanos ?? 0) / 1e6);
 }
 
-function failureMessage(f: temporal.api.failure.v1.IFailure | null | undefined): string {
+/** Failure messages may be encoded (and encrypted) payloads: decode them like any other data. */
+async function failureMessage(dc: LoadedDataConverter, f: temporal.api.failure.v1.IFailure | null | undefined): Promise<string> {
+  const err = await decodeOptionalFailureToOptionalError(dc, f);
   // The wrapping ActivityFailure says little; the cause says what went wrong.
-  return f?.cause?.message || f?.message || 'unknown failure';
+  const cause = err?.cause instanceof Error ? err.cause : undefined;
+  return cause?.message || err?.message || 'unknown failure';
 }
 
 async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent): Promise<DecodedEvent | undefined> {
@@ -62,10 +70,12 @@ async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent): Promise<De
   const failed = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
   if (failed) {
     const failure = 'failure' in failed ? failed.failure : undefined;
-    return { ...base, type: 'activity_failed', scheduledEventId: Number(failed.scheduledEventId), message: e.activityTaskCanceledEventAttributes ? 'cancelled' : failureMessage(failure) };
+    return { ...base, type: 'activity_failed', scheduledEventId: Number(failed.scheduledEventId), message: e.activityTaskCanceledEventAttributes ? 'cancelled' : await failureMessage(dc, failure) };
   }
   if (e.timerStartedEventAttributes) {
-    return { ...base, type: 'timer_started', fireAt: new Date(base.at.getTime() + durationMs(e.timerStartedEventAttributes.startToFireTimeout)) };
+    const { staticSummary } = await decodeUserMetadata(dc, e.userMetadata);
+    const fireAt = new Date(base.at.getTime() + durationMs(e.timerStartedEventAttributes.startToFireTimeout));
+    return { ...base, type: 'timer_started', fireAt, ...(staticSummary ? { summary: staticSummary } : {}) };
   }
   if (e.timerFiredEventAttributes) {
     return { ...base, type: 'timer_fired', startedEventId: Number(e.timerFiredEventAttributes.startedEventId) };
@@ -77,7 +87,7 @@ async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent): Promise<De
     const result = e.workflowExecutionCompletedEventAttributes.result;
     return { ...base, type: 'completed', result: result?.payloads?.length ? await first(result) : undefined };
   }
-  if (e.workflowExecutionFailedEventAttributes) return { ...base, type: 'closed', how: 'failed', message: failureMessage(e.workflowExecutionFailedEventAttributes.failure) };
+  if (e.workflowExecutionFailedEventAttributes) return { ...base, type: 'closed', how: 'failed', message: await failureMessage(dc, e.workflowExecutionFailedEventAttributes.failure) };
   if (e.workflowExecutionTerminatedEventAttributes) return { ...base, type: 'closed', how: 'terminated', message: e.workflowExecutionTerminatedEventAttributes.reason ?? undefined };
   if (e.workflowExecutionCanceledEventAttributes) return { ...base, type: 'closed', how: 'canceled' };
   if (e.workflowExecutionTimedOutEventAttributes) return { ...base, type: 'closed', how: 'timed_out' };

@@ -6,7 +6,7 @@
 import { toShanghaiIso } from '../domain/calendar';
 import { SA, type ComplaintInput, type ComplaintState } from '../workflows/definitions';
 import { activity, describeDriverReport, signalLine, updateLine, type Args, type Line } from './history-lines';
-import type { HistoryEntry } from './response-schemas';
+import type { HistoryCategory, HistoryEntry } from './response-schemas';
 
 export type DecodedEvent = { id: number; at: Date } & (
   | { type: 'started'; input: ComplaintInput; searchAttributes: Record<string, unknown> }
@@ -15,7 +15,8 @@ export type DecodedEvent = { id: number; at: Date } & (
   | { type: 'activity_scheduled'; activityType: string; input: unknown[] }
   | { type: 'activity_completed'; scheduledEventId: number; result: unknown }
   | { type: 'activity_failed'; scheduledEventId: number; message: string }
-  | { type: 'timer_started'; fireAt: Date }
+  /** summary: the workflow's own label of the timer (condition(..., { summary })), when it gives one. */
+  | { type: 'timer_started'; fireAt: Date; summary?: string }
   | { type: 'timer_fired'; startedEventId: number }
   | { type: 'search_attributes'; attributes: Record<string, unknown> }
   | { type: 'completed'; result: unknown }
@@ -23,6 +24,7 @@ export type DecodedEvent = { id: number; at: Date } & (
 );
 
 type Scheduled = Extract<DecodedEvent, { type: 'activity_scheduled' }>;
+type TimerStarted = Extract<DecodedEvent, { type: 'timer_started' }>;
 
 /** Two timers closer than this are the same deadline re-armed after a wake-up, not a new one. */
 const SAME_TIMER_MS = 1_000;
@@ -35,17 +37,68 @@ const SA_OWNER = SA.owner.name;
 const SA_BREACHED = SA.breached.name;
 const SA_DEADLINE = SA.nextDeadline.name;
 
+interface TimerContext {
+  status?: string;
+  level?: number;
+  deadlineMs?: number;
+  holdNoticeMs?: number;
+  holdEndsMs?: number;
+}
+
+interface TimerPurpose {
+  category: HistoryCategory;
+  kind: string;
+  set: string;
+  fired: string;
+}
+
+/**
+ * What a timer is for. The workflow waits with condition(timeout), so a timer carries only its
+ * fire time (and a summary, if the workflow gives one): the purpose is read from the case's
+ * status, its next deadline and its held charge at that moment.
+ */
+function timerPurpose(timer: TimerStarted, c: TimerContext): TimerPurpose {
+  const at = toShanghaiIso(timer.fireAt);
+  const near = (ms: number | undefined) => ms !== undefined && Math.abs(timer.fireAt.getTime() - ms) < SAME_TIMER_MS;
+  if (timer.summary) return { category: 'deadline', kind: 'labelled', set: `${timer.summary}: due ${at}`, fired: `${timer.summary}: reached` };
+  if (c.status === 'awaiting_customer') {
+    return { category: 'deadline', kind: 'reply', set: `the customer is asked to reply by ${at}`, fired: "the customer's reply time passed; the clock resumes" };
+  }
+  if (c.status === 'settling' || c.status === 'apologizing') {
+    return { category: 'system', kind: 'ops_retry', set: `the failed step is retried at ${at}, or sooner if ops ask`, fired: 'retrying the failed step' };
+  }
+  if (near(c.holdEndsMs)) return { category: 'money', kind: 'hold_end', set: `the provider's hold on the charge ends ${at}`, fired: "the provider's hold ended: the charge is taken" };
+  if (near(c.holdNoticeMs)) return { category: 'money', kind: 'charge_notice', set: `the customer will be told of the coming charge at ${at}`, fired: 'time to tell the customer of the coming charge' };
+  if (c.deadlineMs === undefined || timer.fireAt.getTime() >= c.deadlineMs - DEADLINE_SLACK_MS) {
+    return { category: 'deadline', kind: 'deadline', set: `level ${c.level} deadline timer set for ${at}`, fired: `level ${c.level} deadline ${at} reached unresolved: breached` };
+  }
+  const deadline = toShanghaiIso(new Date(c.deadlineMs));
+  return { category: 'deadline', kind: 'warning', set: `warning timer set for ${at} (deadline ${deadline})`, fired: `warning: level ${c.level} deadline ${deadline} is near` };
+}
+
 export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntry[] {
   const entries: HistoryEntry[] = [];
   const push = (at: Date, line: Line) => entries.push({ at: toShanghaiIso(at), ...line });
   const scheduled = new Map<number, Scheduled>();
   const finished = new Set<number>();
-  const timers = new Map<number, Date>();
+  const timers = new Map<number, TimerStarted>();
   const sa: Record<string, unknown> = {};
   let openingIntakeId: string | undefined;
   let lastTimerAt: number | undefined;
 
-  const deadlineMs = () => (sa[SA_DEADLINE] ? Date.parse(String(sa[SA_DEADLINE])) : undefined);
+  let chargeNoticeLeadMs: number | undefined;
+  let holdEndsMs: number | undefined;
+  const learnFrom = (activityType: string, result: any) => {
+    if (activityType === 'loadCaseRules' && typeof result?.policy?.chargeNoticeLeadMinutes === 'number') chargeNoticeLeadMs = result.policy.chargeNoticeLeadMinutes * 60_000;
+    if (activityType === 'holdAutoCharge' && result?.maxHoldUntil) holdEndsMs = Date.parse(result.maxHoldUntil);
+  };
+  const context = (): TimerContext => ({
+    status: sa[SA_STATUS] as string | undefined,
+    level: sa[SA_LEVEL] as number | undefined,
+    deadlineMs: sa[SA_DEADLINE] ? Date.parse(String(sa[SA_DEADLINE])) : undefined,
+    holdNoticeMs: holdEndsMs !== undefined && chargeNoticeLeadMs !== undefined ? holdEndsMs - chargeNoticeLeadMs : undefined,
+    holdEndsMs,
+  });
 
   for (const e of events) {
     switch (e.type) {
@@ -77,6 +130,7 @@ export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntr
         const s = scheduled.get(e.scheduledEventId);
         if (!s) break;
         finished.add(s.id);
+        if (e.type === 'activity_completed') learnFrom(s.activityType, e.result);
         const d = activity(s.activityType);
         const input = (s.input[0] ?? {}) as Args;
         if (e.type === 'activity_completed') push(e.at, { actor: 'system', category: d.category, kind: d.kindOf?.(e.result) ?? d.kind, text: d.done(input, e.result) });
@@ -84,37 +138,19 @@ export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntr
         break;
       }
       case 'timer_started': {
-        timers.set(e.id, e.fireAt);
+        timers.set(e.id, e);
         const fireMs = e.fireAt.getTime();
         if (lastTimerAt !== undefined && Math.abs(fireMs - lastTimerAt) < SAME_TIMER_MS) break;
         lastTimerAt = fireMs;
-        if (sa[SA_STATUS] === 'apologizing') {
-          push(e.at, { actor: 'system', category: 'message', kind: 'apology_retry_set', text: `apology delivery will be retried at ${toShanghaiIso(e.fireAt)}` });
-          break;
-        }
-        const deadline = deadlineMs();
-        const isDeadline = deadline === undefined || fireMs >= deadline - DEADLINE_SLACK_MS;
-        push(e.at, {
-          actor: 'system',
-          category: 'deadline',
-          kind: isDeadline ? 'deadline_timer' : 'warning_timer',
-          text: isDeadline ? `deadline timer set for ${toShanghaiIso(e.fireAt)}` : `warning timer set for ${toShanghaiIso(e.fireAt)} (deadline ${toShanghaiIso(new Date(deadline!))})`,
-        });
+        const purpose = timerPurpose(e, context());
+        push(e.at, { actor: 'system', category: purpose.category, kind: `${purpose.kind}_timer`, text: purpose.set });
         break;
       }
       case 'timer_fired': {
-        const fireAt = timers.get(e.startedEventId) ?? e.at;
-        const deadline = deadlineMs();
-        const status = sa[SA_STATUS];
-        if (status === 'awaiting_customer') {
-          push(e.at, { actor: 'system', category: 'deadline', kind: 'reply_time_reached', text: "the customer's reply time passed; the clock resumes" });
-        } else if (status === 'apologizing') {
-          push(e.at, { actor: 'system', category: 'message', kind: 'apology_retry_due', text: 'time to retry the apology delivery' });
-        } else if (deadline === undefined || fireAt.getTime() >= deadline - DEADLINE_SLACK_MS) {
-          push(e.at, { actor: 'system', category: 'deadline', kind: 'deadline_reached', text: `level ${sa[SA_LEVEL]} deadline ${toShanghaiIso(fireAt)} reached unresolved: breached` });
-        } else {
-          push(e.at, { actor: 'system', category: 'deadline', kind: 'warning_reached', text: `warning: level ${sa[SA_LEVEL]} deadline ${toShanghaiIso(new Date(deadline))} is near` });
-        }
+        const timer = timers.get(e.startedEventId);
+        if (!timer) break;
+        const purpose = timerPurpose(timer, context());
+        push(e.at, { actor: 'system', category: purpose.category, kind: `${purpose.kind}_reached`, text: purpose.fired });
         break;
       }
       case 'search_attributes': {

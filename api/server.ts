@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { readEnv, type Env } from '../config/env';
+import { dataConverter } from '../codec/data-converter';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
 
@@ -11,7 +12,7 @@ export interface ApiServer {
 
 export async function startApi(env: Env): Promise<ApiServer> {
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
   const app = createApp({
     client,
     config: {

@@ -24,6 +24,10 @@ const envSchema = z.object({
   POLICY_FILE: z.string().optional(),
   /** JSON object: API key -> { id, role }. Unset means the documented development keys. */
   API_KEYS: z.string().optional(),
+  /** JSON object: key id -> base64 32-byte AES key. Unset means the documented development key. */
+  PAYLOAD_KEYS: z.string().optional(),
+  /** The key id new payloads are encrypted with (one of PAYLOAD_KEYS). */
+  PAYLOAD_KEY_ID: z.string().optional(),
   DRIVER_WEBHOOK_SECRET: z.string().min(16).default('dev-driver-webhook-secret'),
 });
 

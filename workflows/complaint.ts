@@ -24,6 +24,7 @@ import { toShanghaiIso } from '../domain/calendar';
 import {
   SA,
   addNoteUpdate,
+  claimUpdate,
   approveSettlementUpdate,
   customerRepliedSignal,
   driverReportedSignal,
@@ -376,6 +377,25 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       validator: (args) => {
         requireStaff(args.actor);
         if (!args.text?.trim()) refuse('InvalidInput', 'the note is empty');
+      },
+    },
+  );
+
+  setHandler(
+    claimUpdate,
+    (args) => {
+      state.owner = args.actor.id;
+      const visit = state.levels[state.levels.length - 1];
+      if (visit) visit.owner = args.actor.id;
+      record(args.actor.id, 'claimed', `level ${state.level} owned by ${args.actor.id}`);
+      touch();
+      return { owner: state.owner };
+    },
+    {
+      validator: (args) => {
+        requireRules();
+        requireLevel(requireOpen(args.actor));
+        if (state.owner === args.actor.id) refuse('InvalidState', `the case is already owned by ${args.actor.id}`);
       },
     },
   );

@@ -216,6 +216,8 @@ export const resolveUpdate = defineUpdate<{ status: Status }, [ReasonArgs]>('res
 export const rejectUpdate = defineUpdate<{ status: Status }, [ReasonArgs]>('reject');
 export const withdrawUpdate = defineUpdate<{ status: Status }, [ReasonArgs]>('withdraw');
 export const addNoteUpdate = defineUpdate<{ notes: number }, [NoteArgs]>('addNote');
+/** The acting person takes the case from its level's queue: the level's owner is then a person. */
+export const claimUpdate = defineUpdate<{ owner: string }, [ActorArgs]>('claim');
 
 // Signals: fire and forget.
 export const customerRepliedSignal = defineSignal<[{ text: string; at?: string }]>('customerReplied');

@@ -89,3 +89,41 @@ describe('timelineFromEvents (pure mapping of decoded history events)', () => {
     expect(entries[entries.length - 1]).toMatchObject({ kind: 'closed', text: 'case closed: outcome refunded' });
   });
 });
+
+describe('timelineFromEvents: what a timer is for', () => {
+  const opened: DecodedEvent[] = [
+    { id: 1, at: at(0), type: 'started', input, searchAttributes: { ComplaintStatus: 'received', EscalationLevel: 1 } },
+    { id: 2, at: at(10), type: 'activity_scheduled', activityType: 'loadCaseRules', input: [] },
+    { id: 3, at: at(20), type: 'activity_completed', scheduledEventId: 2, result: { policy: { version: 'p1', chargeNoticeLeadMinutes: 60 } } },
+    { id: 4, at: at(30), type: 'activity_scheduled', activityType: 'holdAutoCharge', input: [{ orderId: 'O1' }] },
+    { id: 5, at: at(40), type: 'activity_completed', scheduledEventId: 4, result: { holdId: 'H1', amountFen: 19_610, dueAt: iso(3_600_000), maxHoldUntil: iso(7_200_000), status: 'held' } },
+    { id: 6, at: at(50), type: 'search_attributes', attributes: { ComplaintStatus: 'investigating', EscalationLevel: 1, Owner: 'queue:agents', NextDeadline: iso(36_000_000) } },
+  ];
+
+  test("a timer before the deadline at the held charge's notice time is the charge notice, not the warning", () => {
+    const entries = timelineFromEvents([
+      ...opened,
+      { id: 7, at: at(60), type: 'timer_started', fireAt: at(3_600_000) },
+      { id: 8, at: at(3_600_000), type: 'timer_fired', startedEventId: 7 },
+      { id: 9, at: at(3_600_100), type: 'timer_started', fireAt: at(7_200_000) },
+    ]);
+    expect(entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['charge_notice_timer', 'charge_notice_reached', 'hold_end_timer']));
+    expect(entries.some((e) => e.kind.startsWith('warning'))).toBe(false);
+    expect(entries.find((e) => e.kind === 'hold_end_timer')).toMatchObject({ category: 'money' });
+  });
+
+  test('while settling a timer is the ops retry of a failed step; a labelled timer reads as its label', () => {
+    const entries = timelineFromEvents([
+      ...opened,
+      { id: 7, at: at(100), type: 'search_attributes', attributes: { ComplaintStatus: 'settling', NextDeadline: null } },
+      { id: 8, at: at(110), type: 'timer_started', fireAt: at(180_000) },
+      { id: 9, at: at(200), type: 'signaled', name: 'opsRetry', args: [{ actor: { id: 'ops-chen', role: 'ops' } }] },
+      { id: 10, at: at(300), type: 'timer_started', fireAt: at(900_000), summary: 'customer reply due' },
+      { id: 11, at: at(900_000), type: 'timer_fired', startedEventId: 10 },
+    ]);
+    expect(entries.find((e) => e.kind === 'ops_retry_timer')).toMatchObject({ category: 'system' });
+    expect(entries.find((e) => e.kind === 'ops_retry')).toMatchObject({ actor: 'ops-chen', category: 'action' });
+    expect(entries.find((e) => e.kind === 'labelled_reached')?.text).toBe('customer reply due: reached');
+    expect(entries.filter((e) => e.kind === 'deadline_set')).toHaveLength(1);
+  });
+});

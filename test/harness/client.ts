@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { HARNESS_FILE, type HarnessInfo } from './paths';
+import { dataConverter } from '../../codec/data-converter';
 
 export const harness: HarnessInfo = JSON.parse(fs.readFileSync(HARNESS_FILE, 'utf8'));
 
@@ -42,7 +43,7 @@ export async function api<T = any>(method: string, path: string, opts: { key?: s
 
 export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
   const connection = await Connection.connect({ address: harness.temporalAddress });
-  return { client: new Client({ connection, namespace: harness.namespace }), close: () => connection.close() };
+  return { client: new Client({ connection, namespace: harness.namespace, dataConverter: dataConverter({}) }), close: () => connection.close() };
 }
 
 const SIMULATOR_KEYS: Record<string, string> = { payment: 'dev-payment-key', sms: 'dev-sms-key', oa: 'dev-oa-key' };

@@ -13,6 +13,7 @@ import { startSimulators } from '../../simulators/start';
 import { startDevServer } from '../../scripts/temporal-server';
 import { ensureBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
 import { startWorker } from '../../worker';
+import { FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
 import { ARTIFACTS, FAST_POLICY, HARNESS_FILE, WORKFLOW_BUNDLE, type HarnessInfo } from './paths';
 
 async function freePort(): Promise<number> {
@@ -30,7 +31,7 @@ export default async function globalSetup(): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   ensureBinary(TEMPORAL_TEST_SERVER);
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
   fs.writeFileSync(WORKFLOW_BUNDLE, code);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'complaints-test-'));
