@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { HARNESS_FILE, type HarnessInfo } from './paths';
+import { harnessFile, type HarnessInfo } from './paths';
 import { dataConverter } from '../../codec/data-converter';
 
-export const harness: HarnessInfo = JSON.parse(fs.readFileSync(HARNESS_FILE, 'utf8'));
+export const harness: HarnessInfo = JSON.parse(fs.readFileSync(harnessFile(), 'utf8'));
 
 export const KEYS = {
   agent: 'dev-agent-key',
@@ -104,4 +104,21 @@ export async function captureHistory(complaintId: string, name: string): Promise
   } finally {
     await close();
   }
+}
+
+/** Polls the case detail until `pred` holds; returns that state. */
+export async function untilState(id: string, pred: (s: any) => boolean, what = 'the expected state', timeoutMs = 30_000): Promise<any> {
+  return eventually(async () => {
+    const s = (await api('GET', `/complaints/${id}`)).body;
+    return pred(s) ? s : undefined;
+  }, timeoutMs, `${id}: ${what}`);
+}
+
+export const untilClosed = (id: string, timeoutMs = 40_000) => untilState(id, (s) => s.status === 'closed', 'closed', timeoutMs);
+
+/** Opens a complaint through the API and expects a new case. */
+export async function openComplaint(over: Record<string, unknown> = {}, orderId = uniqueOrderId()) {
+  const res = await api('POST', '/complaints', { body: complaintBody(orderId, over) });
+  if (res.status !== 201) throw new Error(`expected 201 opening ${orderId}, got ${res.status}: ${JSON.stringify(res.body)}`);
+  return { orderId, id: res.body.complaintId as string, caseRef: res.body.caseRef as string };
 }

@@ -14,7 +14,7 @@ import { startDevServer } from '../../scripts/temporal-server';
 import { ensureBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
 import { startWorker } from '../../worker';
 import { FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
-import { ARTIFACTS, FAST_POLICY, HARNESS_FILE, WORKFLOW_BUNDLE, type HarnessInfo } from './paths';
+import { ARTIFACTS, FAST_POLICY, harnessFile, workflowBundle, type HarnessInfo } from './paths';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,6 +29,8 @@ async function freePort(): Promise<number> {
 
 export default async function globalSetup(): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  process.env.COMPLAINTS_TEST_RUN = String(process.pid);
+  const WORKFLOW_BUNDLE = workflowBundle();
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   ensureBinary(TEMPORAL_TEST_SERVER);
   const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
@@ -61,7 +63,7 @@ export default async function globalSetup(): Promise<void> {
     simulatorUrl: simulators.url,
     simulatorDataDir,
   };
-  fs.writeFileSync(HARNESS_FILE, JSON.stringify(info, null, 2));
+  fs.writeFileSync(harnessFile(), JSON.stringify(info, null, 2));
   (globalThis as Record<string, unknown>).__harness = { server, simulators, worker, api, tmp };
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { harnessFile, workflowBundle } from './paths';
 
 interface Running {
   server: { stop(): Promise<void> };
@@ -16,4 +17,6 @@ export default async function globalTeardown(): Promise<void> {
   await h.simulators.close();
   await h.server.stop();
   fs.rmSync(h.tmp, { recursive: true, force: true });
+  fs.rmSync(harnessFile(), { force: true });
+  fs.rmSync(workflowBundle(), { force: true });
 }

@@ -1,9 +1,15 @@
 import path from 'node:path';
 
 export const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
-export const HARNESS_FILE = path.join(ARTIFACTS, 'harness.json');
-export const WORKFLOW_BUNDLE = path.join(ARTIFACTS, 'workflow-bundle.js');
 export const FAST_POLICY = path.join(__dirname, '..', 'fixtures', 'policy.fast.json');
+
+/**
+ * Per test run, so two runs on one machine never read each other's stack: global setup picks the
+ * run id and the test processes (forked after it) inherit it through the environment.
+ */
+const runId = () => process.env.COMPLAINTS_TEST_RUN ?? 'default';
+export const harnessFile = () => path.join(ARTIFACTS, `harness-${runId()}.json`);
+export const workflowBundle = () => path.join(ARTIFACTS, `workflow-bundle-${runId()}.js`);
 
 /** What global setup started, for the test files (they run in other processes). */
 export interface HarnessInfo {

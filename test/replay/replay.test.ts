@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { WORKFLOW_BUNDLE } from '../harness/paths';
+import { workflowBundle } from '../harness/paths';
 import { dataConverter } from '../../codec/data-converter';
 
 const dir = path.join(__dirname, 'histories');
@@ -19,5 +19,5 @@ test('there are captured histories to replay', () => {
 
 test.each(files)('%s replays without non-determinism', async (file) => {
   const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, file)));
-  await Worker.runReplayHistory({ workflowBundle: { codePath: WORKFLOW_BUNDLE }, dataConverter: dataConverter({}) }, history, file);
+  await Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundle() }, dataConverter: dataConverter({}) }, history, file);
 });

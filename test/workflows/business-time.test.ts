@@ -16,7 +16,7 @@ import { SmsClient } from '../../activities/clients/sms';
 import { findBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
 import { stateQuery, type ComplaintInput, type ComplaintState } from '../../workflows/definitions';
 import { harness } from '../harness/client';
-import { WORKFLOW_BUNDLE } from '../harness/paths';
+import { workflowBundle } from '../harness/paths';
 import path from 'node:path';
 
 const DAY = 24 * 3600_000;
@@ -53,7 +53,7 @@ test('filed at 17:30 before a holiday: warned and breached exactly at the busine
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue: 'business-time',
-    workflowBundle: { codePath: WORKFLOW_BUNDLE },
+    workflowBundle: { codePath: workflowBundle() },
     activities: createActivities({
       payment: new PaymentClient({ baseUrl: `${harness.simulatorUrl}/payment`, apiKey: 'dev-payment-key' }),
       sms: new SmsClient({ baseUrl: `${harness.simulatorUrl}/sms`, apiKey: 'dev-sms-key' }),

@@ -3,7 +3,7 @@
  * have 6-second levels (breach tests), individual and enterprise cases 10-hour ones.
  */
 import { formatDeadline } from '../../domain/calendar';
-import { api, captureHistory, complaintBody, eventually, KEYS, simulator, temporalClient, uniqueOrderId } from '../harness/client';
+import { api, captureHistory, eventually, KEYS, openComplaint, simulator, temporalClient, untilState } from '../harness/client';
 
 type Msg = { outId: string; text: string; channel: string; status: string };
 
@@ -12,23 +12,13 @@ async function outboxFor(caseRef: string): Promise<Msg[]> {
   return messages.filter((m) => m.outId.startsWith(`${caseRef}:`));
 }
 
-async function open(over: Record<string, unknown> = {}) {
-  const orderId = uniqueOrderId();
-  const res = await api('POST', '/complaints', { body: complaintBody(orderId, over) });
-  expect(res.status).toBe(201);
-  return { orderId, id: res.body.complaintId as string, caseRef: res.body.caseRef as string };
-}
+const open = (over: Record<string, unknown> = {}) => openComplaint(over);
 
 async function stateOf(id: string) {
   return (await api('GET', `/complaints/${id}`)).body;
 }
 
-async function until(id: string, pred: (s: any) => boolean, what: string, timeoutMs = 20_000) {
-  return eventually(async () => {
-    const s = await stateOf(id);
-    return pred(s) ? s : undefined;
-  }, timeoutMs, what);
-}
+const until = (id: string, pred: (s: any) => boolean, what: string, timeoutMs?: number) => untilState(id, pred, what, timeoutMs);
 
 async function seedPaidOrder(orderId: string, amountFen: number) {
   const at = new Date(Date.now() - 3_600_000).toISOString();

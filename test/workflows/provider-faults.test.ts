@@ -3,28 +3,7 @@
  * messages move once even when a provider executed but answered too late, and the apology finds
  * a second channel when the first fails.
  */
-import { api, captureHistory, complaintBody, eventually, KEYS, simulator, uniqueOrderId } from '../harness/client';
-
-async function untilState(id: string, pred: (s: any) => boolean) {
-  return eventually(async () => {
-    const s = (await api('GET', `/complaints/${id}`)).body;
-    return pred(s) ? s : undefined;
-  });
-}
-
-async function openCase(over: Record<string, unknown>) {
-  const orderId = uniqueOrderId();
-  const res = await api('POST', '/complaints', { body: complaintBody(orderId, over) });
-  expect(res.status).toBe(201);
-  return { orderId, id: res.body.complaintId as string, caseRef: res.body.caseRef as string };
-}
-
-async function closed(id: string) {
-  return eventually(async () => {
-    const s = (await api('GET', `/complaints/${id}`)).body;
-    return s.status === 'closed' ? s : undefined;
-  }, 40_000, `${id} closed`);
-}
+import { api, captureHistory, complaintBody, eventually, KEYS, openComplaint, simulator, uniqueOrderId, untilClosed, untilState } from '../harness/client';
 
 test('a refund executed by the provider whose answer timed out is found by its refund number, not paid again', async () => {
   const orderId = uniqueOrderId('I');
@@ -46,7 +25,7 @@ test('a refund executed by the provider whose answer timed out is found by its r
       body: { refundFen: 12_000, platformAtFault: true, reason: 'late pickup' },
     });
     expect(settled.status).toBe(200);
-    const s = await closed(res.body.complaintId);
+    const s = await untilClosed(res.body.complaintId);
     expect(s.refunds).toHaveLength(1);
     const ledger = await simulator('GET', `/payment/orders/${orderId}/ledger`);
     expect(ledger.refunds).toHaveLength(1);
@@ -78,12 +57,12 @@ test('an SMS sent but answered too late is not sent again on retry', async () =>
 }, 60_000);
 
 test('when the SMS channel fails, the apology is delivered by the app channel before the case closes', async () => {
-    const c = await openCase({ customer: { name: '李四', phone: '+8613911112222', language: 'en' } });
+    const c = await openComplaint({ customer: { name: '李四', phone: '+8613911112222', language: 'en' } });
     await untilState(c.id, (x) => x.status === 'investigating');
     await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'fail_channel', channel: 'sms', match: '+8613911112222' });
     try {
       expect((await api('POST', `/complaints/${c.id}/actions/resolve`, { key: KEYS.agent, body: { reason: 'explained the fare' } })).status).toBe(200);
-      const closedCase = await closed(c.id);
+      const closedCase = await untilClosed(c.id);
       const apology = closedCase.notifications.filter((n: { purpose: string }) => n.purpose === 'apology');
       expect(apology.map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`)).toEqual(['sms:failed', 'app:delivered']);
       expect(apology[1].text).toMatch(/^We are sorry/);

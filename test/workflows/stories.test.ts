@@ -1,14 +1,7 @@
 /** The two stories the engine exists for, end to end through the API and the simulators. */
 import { fairFareFen } from '../../domain/evidence';
 import { storyAFlightOrder, storyBRideOrder } from '../../simulators/fixtures';
-import { api, captureHistory, complaintBody, eventually, simulator, uniqueOrderId, KEYS } from '../harness/client';
-
-async function closedState(id: string) {
-  return eventually(async () => {
-    const s = (await api('GET', `/complaints/${id}`)).body;
-    return s.status === 'closed' ? s : undefined;
-  }, 30_000, `${id} closed`);
-}
+import { api, captureHistory, complaintBody, eventually, simulator, uniqueOrderId, untilClosed, KEYS } from '../harness/client';
 
 test('story A: a charge after "payment failed" and a double debit are refunded in full, fee 0, without asking for a screenshot', async () => {
   const orderId = uniqueOrderId('A');
@@ -17,7 +10,7 @@ test('story A: a charge after "payment failed" and a double debit are refunded i
     body: complaintBody(orderId, { category: 'payment_dispute', orderKind: 'flight', description: '支付页面显示失败，后来却扣款出票' }),
   });
   expect(res.status).toBe(201);
-  const s = await closedState(res.body.complaintId);
+  const s = await untilClosed(res.body.complaintId);
 
   expect(s.findings.map((f: { kind: string }) => f.kind).sort()).toEqual(['charged_after_reported_failure', 'duplicate_debit']);
   expect(s.settlement).toMatchObject({ automatic: true, platformAtFault: true, feeFen: 0, refundFen: 257_200 });
@@ -45,7 +38,7 @@ test('story B: the automatic charge is held while the dispute is open, then capt
     body: complaintBody(orderId, { category: 'ride_detour', orderKind: 'ride', tier: 'enterprise', description: '司机绕路，已承认' }),
   });
   expect(res.status).toBe(201);
-  const s = await closedState(res.body.complaintId);
+  const s = await untilClosed(res.body.complaintId);
 
   const trip = fixture.trip!;
   const fair = fairFareFen(trip);
@@ -84,7 +77,7 @@ test('story B, disputed but not yet agreed: the hold outlives the due time until
 
   const resolved = await api('POST', `/complaints/${res.body.complaintId}/actions/resolve`, { key: KEYS.agent, body: { reason: '路线与计划一致，车费正确' } });
   expect(resolved.status).toBe(200);
-  const s = await closedState(res.body.complaintId);
+  const s = await untilClosed(res.body.complaintId);
   expect(s.hold).toMatchObject({ status: 'captured', capturedFen: fixture.pendingAutoCharge!.amountFen });
   await captureHistory(res.body.complaintId, 'story-b-held-then-resolved');
 });
@@ -114,7 +107,7 @@ test('story B, the provider cannot hold longer: the customer is told the amount 
 
   const settled = await api('POST', `/complaints/${id}/actions/propose-settlement`, { key: KEYS.agent, body: { refundFen: 5_000, platformAtFault: true, reason: '绕路补偿' } });
   expect(settled.status).toBe(200);
-  const s = await closedState(id);
+  const s = await untilClosed(id);
   expect(s.refunds).toHaveLength(1);
   expect(s.refunds[0].amountFen).toBe(5_000);
   const ledger = await simulator('GET', `/payment/orders/${orderId}/ledger`);
