@@ -35,10 +35,6 @@ export class NonceStore {
     return 'new';
   }
 
-  get size(): number {
-    return this.seen.size;
-  }
-
   /** Insertion order is expiry order (same window for all), so expired entries are at the front. */
   private evictExpired(now: number): void {
     for (const [nonce, expiresAt] of this.seen) {

@@ -11,7 +11,7 @@ import type { ApiMetrics } from '../metrics';
 import { driverReportBodySchema, type DriverReportBody } from '../schemas';
 import { NonceStore, SIGNATURE_HEADERS, verifySignedRequest } from '../webhook-signature';
 
-export const DRIVER_REPORTS_PATH = '/webhooks/driver-reports';
+const DRIVER_REPORTS_PATH = '/webhooks/driver-reports';
 
 const CATEGORY_OF_KIND: Record<DriverReportBody['kind'], Category> = { detour: 'ride_detour', fare: 'fare_dispute', other: 'other' };
 

@@ -1,6 +1,6 @@
 import { api, complaintBody, eventually, KEYS, uniqueOrderId } from '../harness/client';
 import { driverReportBody, postDriverReport } from './support/driver';
-import { seedStoryBRide } from './support/orders';
+import { seedPaidOrder, seedStoryBRide } from './support/orders';
 
 interface Entry {
   at: string;
@@ -58,6 +58,23 @@ describe('GET /complaints/:id/history (timeline from the Temporal event history)
     expect(kinds).toEqual(expect.arrayContaining(['charge_held', 'evidence', 'oa_notified', 'charge_captured', 'oa_voucher', 'closed']));
     expect(entries.find((e) => e.kind === 'evidence')?.text).toMatch(/planned 18 km, driven 31 km/);
     expect(entries[entries.length - 1]).toMatchObject({ category: 'status', kind: 'closed' });
+  });
+
+  test("a provider's refusal is on the timeline with its decoded reason, and the case waits for ops", async () => {
+    const orderId = uniqueOrderId('HISF');
+    await seedPaidOrder(orderId, 10_000);
+    const id = (await api('POST', '/complaints', { body: complaintBody(orderId, { category: 'payment_dispute' }) })).body.complaintId;
+    await eventually(async () => ((await api('GET', `/complaints/${id}`)).body.status === 'investigating' ? true : undefined));
+    // More than was ever debited: the payment provider refuses the refund for good.
+    const settled = await api('POST', `/complaints/${id}/actions/propose-settlement`, { body: { refundFen: 15_000, platformAtFault: true, reason: 'refund the whole fare and more' } });
+    expect(settled.status).toBe(200);
+
+    const entries = await eventually(async () => {
+      const list = await history(id);
+      return list.some((e) => e.kind === 'refunded_failed') && list.some((e) => e.kind === 'ops_retry_timer') ? list : undefined;
+    }, 30_000, 'the refused refund on the timeline');
+    expect(entries.find((e) => e.kind === 'refunded_failed')).toMatchObject({ category: 'money', text: expect.stringMatching(/^failed refunding ¥150\.00 .*exceeds/) });
+    expect((await api('GET', `/complaints/${id}`)).body.flags.needsOps).toBe(true);
   });
 
   test('an unknown case is a 404, a malformed id a 400, no key a 401', async () => {

@@ -1,4 +1,16 @@
-import { api, harness } from '../harness/client';
+import { api, complaintBody, eventually, harness, uniqueOrderId } from '../harness/client';
+import {
+  actionResultSchema,
+  caseListSchema,
+  caseSummarySchema,
+  complaintStateSchema,
+  historyEntrySchema,
+  historySchema,
+  intakeResultSchema,
+  meSchema,
+  problemSchema,
+  replyAcceptedSchema,
+} from '../../api/response-schemas';
 import { toOpenApiPath } from '../../api/openapi/document';
 import { inProcessApp } from './support/in-process-app';
 import { checkOpenApi } from './support/openapi-check';
@@ -67,6 +79,40 @@ describe('GET /openapi.json and /docs', () => {
     const html = await res.text();
     expect(html).not.toMatch(/<script/i);
     for (const path of Object.keys(doc.paths)) expect(html).toContain(`<code>${path}</code>`);
+  });
+});
+
+describe('the documented response schemas are what the API answers', () => {
+  test('intake, state, list, action, customer reply, history, me and problems parse with their schemas', async () => {
+    const orderId = uniqueOrderId('DOC');
+    const created = await api('POST', '/complaints', { body: complaintBody(orderId) });
+    expect(intakeResultSchema.strict().parse(created.body).created).toBe(true);
+    const id = created.body.complaintId;
+    await eventually(async () => ((await api('GET', `/complaints/${id}`)).body.status === 'investigating' ? true : undefined));
+
+    const asked = await api('POST', `/complaints/${id}/actions/request-info`, { body: { question: 'which card was charged?' } });
+    actionResultSchema.strict().parse(asked.body);
+    replyAcceptedSchema.strict().parse((await api('POST', `/complaints/${id}/customer-reply`, { body: { text: 'the Visa one' } })).body);
+
+    complaintStateSchema.parse((await api('GET', `/complaints/${id}`)).body);
+    const listed = await eventually(async () => {
+      const page = caseListSchema.strict().parse((await api('GET', `/complaints?orderId=${orderId}`)).body);
+      return page.items.length ? page : undefined;
+    });
+    caseSummarySchema.strict().parse(listed.items[0]);
+    const timeline = historySchema.strict().parse((await api('GET', `/complaints/${id}/history`)).body);
+    for (const entry of timeline.entries) historyEntrySchema.strict().parse(entry);
+    meSchema.strict().parse((await api('GET', '/me')).body);
+
+    const problems = [
+      await api('POST', '/complaints', { body: {} }),
+      await api('GET', '/me', { key: null }),
+      await api('POST', `/complaints/${id}/actions/note`, { key: 'dev-ops-key', body: { text: 'x' } }),
+      await api('GET', '/complaints/complaint-NOPE0003'),
+      await api('POST', `/complaints/${id}/actions/propose-settlement`, { body: { refundFen: 10_000_000, platformAtFault: false, reason: 'r' } }),
+    ];
+    expect(problems.map((p) => p.status)).toEqual([400, 401, 403, 404, 422]);
+    for (const p of problems) problemSchema.strict().parse(p.body);
   });
 });
 
