@@ -18,7 +18,7 @@ export function createOaActivities(deps: { oa: OaClient }) {
     async deliverOaVoucher(req: { orderId: string; idempotencyKey: string; state: ComplaintState }): Promise<{ instanceId: string } | null> {
       const instance = await classify('oa lookup', () => oa.findInstanceForOrder(req.orderId));
       if (!instance) return null;
-      const voucher = buildVoucher(req.state, req.state.events[req.state.events.length - 1]?.at ?? req.state.receivedAt);
+      const voucher = buildVoucher(req.state);
       await classify('oa attach', () =>
         oa.attach(instance.instanceId, { name: `${voucher.voucherNo}.html`, contentType: 'text/html', content: voucherHtml(voucher), idempotencyKey: `${req.idempotencyKey}:html` }),
       );

@@ -29,7 +29,9 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   const metrics = createMetrics(client);
   app.disable('x-powered-by');
   app.use(httpMetrics(metrics));
-  app.use(helmet());
+  // Without TLS in front, upgrade-insecure-requests would make browsers fetch the console's own
+  // scripts over https from a plain-http host and break it; TLS belongs to the load balancer.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
   // Before the JSON parser: the webhook's signature is over the raw bytes.
   app.use(driverReportsRouter({ svc, metrics, secret: config.driverWebhookSecret, ratePerMinute: config.driverWebhookRatePerMinute ?? 120 }));

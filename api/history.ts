@@ -4,7 +4,7 @@
  * events already decoded (history-source.ts fetches and decodes them).
  */
 import { toShanghaiIso } from '../domain/calendar';
-import { SA, type ComplaintInput, type ComplaintState } from '../workflows/definitions';
+import { SA, TIMER_LABELS, type ComplaintInput, type ComplaintState } from '../workflows/definitions';
 import { activity, describeDriverReport, signalLine, updateLine, type Args, type Line } from './history-lines';
 import type { HistoryCategory, HistoryEntry } from './response-schemas';
 
@@ -60,20 +60,36 @@ interface TimerPurpose {
 function timerPurpose(timer: TimerStarted, c: TimerContext): TimerPurpose {
   const at = toShanghaiIso(timer.fireAt);
   const near = (ms: number | undefined) => ms !== undefined && Math.abs(timer.fireAt.getTime() - ms) < SAME_TIMER_MS;
+  const level = Number(/^level (\d)/.exec(timer.summary ?? '')?.[1] ?? c.level);
+  const deadlineText = c.deadlineMs === undefined ? at : toShanghaiIso(new Date(c.deadlineMs));
+  const purposes: Record<string, TimerPurpose> = {
+    reply: { category: 'deadline', kind: 'reply', set: `the customer is asked to reply by ${at}`, fired: "the customer's reply time passed; the clock resumes" },
+    ops_retry: { category: 'system', kind: 'ops_retry', set: `the failed step is retried at ${at}, or sooner if ops ask`, fired: 'retrying the failed step' },
+    hold_end: { category: 'money', kind: 'hold_end', set: `the provider's hold on the charge ends ${at}`, fired: "the provider's hold ended: the charge is taken" },
+    charge_notice: { category: 'money', kind: 'charge_notice', set: `the customer will be told of the coming charge at ${at}`, fired: 'time to tell the customer of the coming charge' },
+    deadline: { category: 'deadline', kind: 'deadline', set: `level ${level} deadline timer set for ${at}`, fired: `level ${level} deadline ${at} reached unresolved: breached` },
+    warning: { category: 'deadline', kind: 'warning', set: `warning timer set for ${at} (deadline ${deadlineText})`, fired: `warning: level ${level} deadline ${deadlineText} is near` },
+  };
+  const labelled = timer.summary ? purposeOfLabel(timer.summary) : undefined;
+  if (labelled) return purposes[labelled]!;
   if (timer.summary) return { category: 'deadline', kind: 'labelled', set: `${timer.summary}: due ${at}`, fired: `${timer.summary}: reached` };
-  if (c.status === 'awaiting_customer') {
-    return { category: 'deadline', kind: 'reply', set: `the customer is asked to reply by ${at}`, fired: "the customer's reply time passed; the clock resumes" };
-  }
-  if (c.status === 'settling' || c.status === 'apologizing') {
-    return { category: 'system', kind: 'ops_retry', set: `the failed step is retried at ${at}, or sooner if ops ask`, fired: 'retrying the failed step' };
-  }
-  if (near(c.holdEndsMs)) return { category: 'money', kind: 'hold_end', set: `the provider's hold on the charge ends ${at}`, fired: "the provider's hold ended: the charge is taken" };
-  if (near(c.holdNoticeMs)) return { category: 'money', kind: 'charge_notice', set: `the customer will be told of the coming charge at ${at}`, fired: 'time to tell the customer of the coming charge' };
-  if (c.deadlineMs === undefined || timer.fireAt.getTime() >= c.deadlineMs - DEADLINE_SLACK_MS) {
-    return { category: 'deadline', kind: 'deadline', set: `level ${c.level} deadline timer set for ${at}`, fired: `level ${c.level} deadline ${at} reached unresolved: breached` };
-  }
-  const deadline = toShanghaiIso(new Date(c.deadlineMs));
-  return { category: 'deadline', kind: 'warning', set: `warning timer set for ${at} (deadline ${deadline})`, fired: `warning: level ${c.level} deadline ${deadline} is near` };
+  // Histories from before the workflow labelled its timers: read the purpose from the case.
+  if (c.status === 'awaiting_customer') return purposes.reply!;
+  if (c.status === 'settling' || c.status === 'apologizing') return purposes.ops_retry!;
+  if (near(c.holdEndsMs)) return purposes.hold_end!;
+  if (near(c.holdNoticeMs)) return purposes.charge_notice!;
+  if (c.deadlineMs === undefined || timer.fireAt.getTime() >= c.deadlineMs - DEADLINE_SLACK_MS) return purposes.deadline!;
+  return purposes.warning!;
+}
+
+function purposeOfLabel(label: string): string | undefined {
+  if (label === TIMER_LABELS.customerReply) return 'reply';
+  if (label === TIMER_LABELS.opsRetry) return 'ops_retry';
+  if (label === TIMER_LABELS.holdExpiry) return 'hold_end';
+  if (label === TIMER_LABELS.chargeNotice) return 'charge_notice';
+  if (/^level \d deadline$/.test(label)) return 'deadline';
+  if (/^level \d warning$/.test(label)) return 'warning';
+  return undefined;
 }
 
 export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntry[] {

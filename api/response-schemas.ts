@@ -69,6 +69,7 @@ export const actionResultSchema = z.object({
 });
 
 export const replyAcceptedSchema = z.object({ complaintId: z.string(), accepted: z.literal(true) });
+export const opsRetryAcceptedSchema = z.object({ complaintId: z.string(), accepted: z.literal(true), waitingOn: z.string().optional() });
 
 export const HISTORY_CATEGORIES = ['intake', 'deadline', 'action', 'message', 'money', 'evidence', 'status', 'system'] as const;
 export type HistoryCategory = (typeof HISTORY_CATEGORIES)[number];

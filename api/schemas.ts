@@ -38,9 +38,12 @@ export const actionSchemas = {
   reject: z.object({ reason }).strict(),
   withdraw: z.object({ reason }).strict(),
   note: z.object({ text: reason }).strict(),
+  claim: z.object({}).strict(),
 } as const;
 export type ActionName = keyof typeof actionSchemas;
 export const actionNameSchema = z.enum(Object.keys(actionSchemas) as [ActionName, ...ActionName[]]);
+
+export const emptyBodySchema = z.object({}).strict();
 
 export const customerReplySchema = z.object({ text: reason }).strict();
 

@@ -20,7 +20,13 @@ export interface Voucher {
   timeline: Array<{ at: string; what: string }>;
 }
 
-export function buildVoucher(state: ComplaintState, issuedAt: string): Voucher {
+/** When the customer was told the outcome: the same instant for every copy of the voucher. */
+export function voucherIssuedAt(state: ComplaintState): string {
+  const apology = [...state.notifications].reverse().find((n) => n.purpose === 'apology' && n.status === 'delivered');
+  return apology?.at ?? state.closedAt ?? state.receivedAt;
+}
+
+export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(state)): Voucher {
   return {
     voucherNo: `V-${state.caseRef}`,
     complaintId: state.complaintId,

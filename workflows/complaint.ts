@@ -37,6 +37,7 @@ import {
   resolveUpdate,
   opsRetrySignal,
   stateQuery,
+  TIMER_LABELS,
   withdrawUpdate,
   type Actor,
   type CaseRules,
@@ -139,6 +140,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       owner: state.owner,
       nextDeadline: state.nextDeadline,
       breached: state.flags.breached,
+      warned: state.flags.warned,
+      outcome: state.outcome,
     };
     const fingerprint = JSON.stringify(next);
     if (fingerprint === published) return;
@@ -148,6 +151,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       { key: SA.level, value: next.level },
       { key: SA.owner, value: next.owner },
       { key: SA.breached, value: next.breached },
+      { key: SA.warned, value: next.warned },
+      { key: SA.outcome, value: next.outcome ?? null },
       { key: SA.orderId, value: state.orderId },
       { key: SA.customerId, value: state.customerId },
       { key: SA.category, value: state.category },
@@ -477,7 +482,15 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     const holdEvent = nextHoldEvent(state.hold, chargeNoticeSent, policy.chargeNoticeLeadMinutes);
     const wakeAt = holdEvent && holdEvent.at < target ? holdEvent.at : target;
     const seen = changes;
-    const woke = await condition(() => changes !== seen || decision !== undefined, msUntil(wakeAt));
+    const summary =
+      holdEvent && wakeAt === holdEvent.at
+        ? holdEvent.kind === 'notice'
+          ? TIMER_LABELS.chargeNotice
+          : TIMER_LABELS.holdExpiry
+        : state.flags.warned
+          ? TIMER_LABELS.deadline(state.level)
+          : TIMER_LABELS.warning(state.level);
+    const woke = await condition(() => changes !== seen || decision !== undefined, msUntil(wakeAt), { summary });
     if (woke || decision) continue;
     if (holdEvent && wakeAt === holdEvent.at) {
       onHoldEvent(holdEvent.kind);
@@ -587,7 +600,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   async function waitForCustomer(): Promise<void> {
     const replyBy = new Date(state.nextDeadline!);
-    await condition(() => customerReplied || decision !== undefined, msUntil(replyBy));
+    await condition(() => customerReplied || decision !== undefined, msUntil(replyBy), { summary: TIMER_LABELS.customerReply });
     if (decision) return;
     if (!customerReplied) record('system', 'customer_silent', 'no reply by the requested time; the clock resumes');
     const resumed = resumedDeadline(policy, calendar, state.tier, state.level, new Date(), (state.clockPausedRemainingMs ?? 0) / 60_000);
@@ -673,7 +686,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     state.opsReason = reason;
     opsRetryRequested = false;
     touch();
-    await condition(() => opsRetryRequested, policy.apology.retryEveryMinutes * 60_000);
+    await condition(() => opsRetryRequested, policy.apology.retryEveryMinutes * 60_000, { summary: TIMER_LABELS.opsRetry });
     state.flags.needsOps = false;
     state.opsReason = undefined;
     touch();

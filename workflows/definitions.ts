@@ -228,6 +228,16 @@ export const opsRetrySignal = defineSignal<[ActorArgs]>('opsRetry');
 
 export const stateQuery = defineQuery<ComplaintState>('state');
 
+/** Timer labels: the workflow writes them into history and the API's timeline reads them back. */
+export const TIMER_LABELS = {
+  warning: (level: Level) => `level ${level} warning`,
+  deadline: (level: Level) => `level ${level} deadline`,
+  customerReply: 'customer reply deadline',
+  chargeNotice: 'charge hold notice',
+  holdExpiry: 'charge hold expiry',
+  opsRetry: 'ops retry interval',
+} as const;
+
 export const SA = {
   status: defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD),
   level: defineSearchAttributeKey('EscalationLevel', SearchAttributeType.INT),
@@ -238,4 +248,6 @@ export const SA = {
   owner: defineSearchAttributeKey('Owner', SearchAttributeType.KEYWORD),
   nextDeadline: defineSearchAttributeKey('NextDeadline', SearchAttributeType.DATETIME),
   breached: defineSearchAttributeKey('Breached', SearchAttributeType.BOOL),
+  warned: defineSearchAttributeKey('Warned', SearchAttributeType.BOOL),
+  outcome: defineSearchAttributeKey('Outcome', SearchAttributeType.KEYWORD),
 } as const;

@@ -41,12 +41,14 @@ const ACTION_BODY_IDS: Record<req.ActionName, string> = {
   reject: 'Reject',
   withdraw: 'Withdraw',
   note: 'Note',
+  claim: 'Claim',
 };
 
 /** Component names of the schemas, request side (documented as input: defaults are optional) and response side. */
 export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
   ['CreateComplaint', req.createComplaintSchema],
   ['CustomerReply', req.customerReplySchema],
+  ['EmptyBody', req.emptyBodySchema],
   ['DriverReport', req.driverReportBodySchema],
   ...(Object.entries(req.actionSchemas) as Array<[req.ActionName, z.ZodType]>).map(([name, schema]): [string, z.ZodType] => [ACTION_BODY_IDS[name], schema]),
 ];
@@ -58,6 +60,7 @@ export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
   ['ComplaintState', res.complaintStateSchema],
   ['ActionResult', res.actionResultSchema],
   ['ReplyAccepted', res.replyAcceptedSchema],
+  ['OpsRetryAccepted', res.opsRetryAcceptedSchema],
   ['History', res.historySchema],
   ['Voucher', res.voucherSchema],
   ['Me', res.meSchema],
@@ -153,6 +156,18 @@ export const ROUTES: RouteDoc[] = [
     pathParams: { id },
     body: { schema: req.customerReplySchema },
     success: { status: 202, description: 'the reply was handed to the case', schema: res.replyAcceptedSchema },
+    errors: [400, 401, 403, 404, 409, 413, 415],
+  },
+  {
+    method: 'post',
+    path: '/complaints/:id/ops-retry',
+    tag: 'complaints',
+    summary: 'Ops: retry a step a provider refused for good (refund, charge capture, apology delivery, OA voucher)',
+    auth: 'apiKey',
+    roles: ['ops', 'supervisor'],
+    pathParams: { id },
+    body: { schema: req.emptyBodySchema },
+    success: { status: 202, description: 'the case retries now', schema: res.opsRetryAcceptedSchema },
     errors: [400, 401, 403, 404, 409, 413, 415],
   },
   {

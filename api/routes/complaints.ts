@@ -3,6 +3,8 @@ import { buildVoucher, voucherHtml } from '../../domain/voucher';
 import {
   addNoteUpdate,
   approveSettlementUpdate,
+  claimUpdate,
+  opsRetrySignal,
   customerRepliedSignal,
   escalateUpdate,
   proposeSettlementUpdate,
@@ -24,6 +26,7 @@ import {
   complaintIdSchema,
   createComplaintSchema,
   customerReplySchema,
+  emptyBodySchema,
   listQuerySchema,
   voucherQuerySchema,
   type ActionName,
@@ -40,6 +43,7 @@ const ACTION_UPDATES = {
   reject: rejectUpdate,
   withdraw: withdrawUpdate,
   note: addNoteUpdate,
+  claim: claimUpdate,
 } as const satisfies Record<ActionName, unknown>;
 
 export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, tokens: PageTokens): Router {
@@ -84,8 +88,8 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
     if (state.status !== 'closed' || !state.closedAt) {
       throw new HttpProblem(409, `the voucher is issued when the case closes; complaint ${id} is ${state.status}`);
     }
-    // Issued at the close, so every download of the same case is the same document.
-    const voucher = buildVoucher(state, state.closedAt);
+    // Dated by the case itself, so the download and the copy sent to the OA approval are one document.
+    const voucher = buildVoucher(state);
     if (format === 'html') {
       res.type('html').set('content-disposition', `inline; filename="${voucher.voucherNo}.html"`).send(voucherHtml(voucher));
       return;
@@ -119,6 +123,16 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
     }
     await handleFor(svc, id).signal(customerRepliedSignal, { text: body.text });
     res.status(202).json({ complaintId: id, accepted: true });
+  });
+
+  // Ops may not decide a case, but they unstick one: a provider refused for good and the case waits.
+  router.post('/complaints/:id/ops-retry', requireRole('ops', 'supervisor'), async (req, res) => {
+    const id = parse(complaintIdSchema, req.params.id);
+    parse(emptyBodySchema, req.body ?? {});
+    const state = await complaintState(svc, id);
+    if (!state.flags.needsOps) throw new HttpProblem(409, `complaint ${id} is not waiting for ops`);
+    await handleFor(svc, id).signal(opsRetrySignal, { actor: actorOf(req.user!) });
+    res.status(202).json({ complaintId: id, accepted: true, waitingOn: state.opsReason });
   });
 
   return router;

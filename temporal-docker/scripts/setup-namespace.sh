@@ -28,6 +28,8 @@ Tier:Keyword
 Owner:Keyword
 NextDeadline:Datetime
 Breached:Bool
+Warned:Bool
+Outcome:Keyword
 "
 
 t() {

@@ -52,7 +52,7 @@ describe('GET /openapi.json and /docs', () => {
     }
     const actions = doc.paths['/complaints/{id}/actions/{action}'].post;
     expect(Object.keys(actions.responses)).toEqual(expect.arrayContaining(['409', '422']));
-    expect(actions.requestBody.content['application/json'].schema.oneOf).toHaveLength(8);
+    expect(actions.requestBody.content['application/json'].schema.oneOf).toHaveLength(9);
     expect(doc.paths['/complaints/{id}/actions/{action}'].post['x-roles']).toEqual(['agent', 'expert', 'supervisor']);
     expect(doc.paths['/complaints/{id}/history'].get['x-roles']).toContain('ops');
   });

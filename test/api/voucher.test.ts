@@ -1,3 +1,4 @@
+import { voucherIssuedAt } from '../../domain/voucher';
 import { api, complaintBody, eventually, KEYS, uniqueOrderId } from '../harness/client';
 import { driverReportBody, postDriverReport } from './support/driver';
 import { seedStoryBRide } from './support/orders';
@@ -14,7 +15,7 @@ describe('GET /complaints/:id/voucher (story B5: the written explanation and pay
 
     const json = await api('GET', `/complaints/${id}/voucher`, { key: KEYS.ops });
     expect(json.status).toBe(200);
-    expect(json.body).toMatchObject({ voucherNo: `V-${state.caseRef}`, complaintId: id, orderId, issuedAt: state.closedAt, outcome: state.outcome });
+    expect(json.body).toMatchObject({ voucherNo: `V-${state.caseRef}`, complaintId: id, orderId, issuedAt: voucherIssuedAt(state), outcome: state.outcome });
     expect(json.body.charge).toMatchObject({ status: 'captured', capturedFen: state.hold.capturedFen });
     expect(json.body.explanation.join(' ')).toMatch(/planned 18 km, driven 31 km/);
 

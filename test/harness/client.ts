@@ -22,7 +22,8 @@ export interface ApiResponse<T = any> {
 }
 
 export async function api<T = any>(method: string, path: string, opts: { key?: string | null; body?: unknown; raw?: string } = {}): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = {};
+  // Closed after each request, so jest's workers have no sockets left open at the end of a file.
+  const headers: Record<string, string> = { connection: 'close' };
   const key = opts.key === undefined ? KEYS.agent : opts.key;
   if (key) headers.authorization = `Bearer ${key}`;
   if (opts.body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
@@ -51,7 +52,7 @@ const SIMULATOR_KEYS: Record<string, string> = { payment: 'dev-payment-key', sms
 export async function simulator<T = any>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${harness.simulatorUrl}${path}`, {
     method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${SIMULATOR_KEYS[path.split('/')[1] ?? ''] ?? ''}` },
+    headers: { connection: 'close', 'content-type': 'application/json', authorization: `Bearer ${SIMULATOR_KEYS[path.split('/')[1] ?? ''] ?? ''}` },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`simulator ${method} ${path}: ${res.status} ${await res.text()}`);

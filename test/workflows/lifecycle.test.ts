@@ -52,6 +52,24 @@ describe('escalation ladder', () => {
 });
 
 describe('authority and agent actions', () => {
+  test('an agent claims a case: she owns it, the list finds it by owner, and an escalation hands it to the experts queue', async () => {
+    const c = await open();
+    await until(c.id, (x) => x.status === 'investigating', 'investigating');
+    const claimed = await act(c.id, 'claim', KEYS.agent);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.result).toEqual({ owner: 'agent-li' });
+    expect((await act(c.id, 'claim', KEYS.agent)).status).toBe(409);
+    const mine = await eventually(async () => {
+      const res = await api('GET', `/complaints?owner=agent-li&orderId=${c.orderId}`);
+      return res.body.items?.length === 1 ? res.body.items[0] : undefined;
+    }, 10_000, 'visibility to show the owner');
+    expect(mine.complaintId).toBe(c.id);
+    await act(c.id, 'escalate', KEYS.agent, { reason: 'needs an expert' });
+    const s = await stateOf(c.id);
+    expect(s.owner).toBe('queue:experts');
+    expect(s.levels.map((l: { owner: string }) => l.owner)).toEqual(['agent-li', 'queue:experts']);
+  });
+
   test('a refund over the agent limit is refused naming the approving level and writes nothing; the expert settles it', async () => {
     const c = await open();
     await seedPaidOrder(c.orderId, 100_000);

@@ -71,3 +71,24 @@ test('when the SMS channel fails, the apology is delivered by the app channel be
       await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
     }
   });
+
+test('a refund the provider refuses for good leaves the case open for ops; their retry after the fix refunds once and closes', async () => {
+  const c = await openComplaint();
+  await untilState(c.id, (x) => x.status === 'investigating');
+  // The payment system does not know the order yet: the refund is refused (4xx), not retried blindly.
+  expect((await api('POST', `/complaints/${c.id}/actions/propose-settlement`, { key: KEYS.agent, body: { refundFen: 2_000, platformAtFault: true, reason: 'late pickup' } })).status).toBe(200);
+  const stuck = await untilState(c.id, (x) => x.flags.needsOps, 'waiting for ops');
+  expect(stuck.status).toBe('settling');
+  expect((await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.agent, body: {} })).status).toBe(403);
+
+  const at = new Date(Date.now() - 3_600_000).toISOString();
+  await simulator('POST', '/_admin/orders', { orderId: c.orderId, orderAmountFen: 9_000, debits: [{ amountFen: 9_000, at }] });
+  const retried = await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.ops, body: {} });
+  expect(retried.status).toBe(202);
+  expect(retried.body.waitingOn).toMatch(/refund/);
+  const done = await untilClosed(c.id);
+  expect(done.refunds).toHaveLength(1);
+  expect(done.flags.needsOps).toBe(false);
+  expect(done.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['provider_refused', 'ops_retry_requested', 'refunded']));
+  expect((await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.ops, body: {} })).status).toBe(409);
+});

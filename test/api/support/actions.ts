@@ -10,4 +10,5 @@ export const ACTIONS: Record<ActionName, Record<string, unknown>> = {
   reject: { reason: 'r' },
   withdraw: { reason: 'r' },
   note: { text: 't' },
+  claim: {},
 };
