@@ -2,6 +2,8 @@ import path from 'node:path';
 import express from 'express';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
+import { codecRouter } from './routes/codec';
 import { authenticate, type StaffUser } from './auth';
 import { errorHandler, notFound, requireJsonBody } from './errors';
 import { createMetrics, httpMetrics } from './metrics';
@@ -20,6 +22,10 @@ export interface ApiConfig {
   driverWebhookSecret: string;
   /** Per client address; driver apps retry, so a burst beyond this is more likely a fault than traffic. */
   driverWebhookRatePerMinute?: number;
+  /** The payload codec, served to the Temporal Web UI at /codec. */
+  codec: PayloadCodec;
+  /** True while the public development keys are in force. */
+  developmentKeys: boolean;
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
@@ -35,6 +41,17 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
 
   // Before the JSON parser: the webhook's signature is over the raw bytes.
   app.use(driverReportsRouter({ svc, metrics, secret: config.driverWebhookSecret, ratePerMinute: config.driverWebhookRatePerMinute ?? 120 }));
+
+  // Before the 64 kB JSON limit: the Web UI decodes whole histories in one call.
+  app.use(
+    codecRouter({
+      codec: config.codec,
+      apiKeys: config.apiKeys,
+      uiOrigin: new URL(config.temporalUiUrl).origin,
+      openInDevelopment: config.developmentKeys,
+      sessionSecret: config.driverWebhookSecret,
+    }),
+  );
 
   app.use(requireJsonBody);
   app.use(express.json({ limit: '64kb' }));

@@ -87,3 +87,10 @@ export const driverReportBodySchema = z
   })
   .strict();
 export type DriverReportBody = z.infer<typeof driverReportBodySchema>;
+
+/** The Temporal remote-codec wire format: payloads with base64 metadata values and data. */
+const base64 = z.string().max(4_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
+export const codecPayloadsSchema = z
+  .object({ payloads: z.array(z.object({ metadata: z.record(z.string().max(256), base64).optional(), data: base64.optional() }).strict()).max(1_000) })
+  .strict();
+export type CodecPayloads = z.infer<typeof codecPayloadsSchema>;

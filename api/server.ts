@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { readEnv, type Env } from '../config/env';
-import { dataConverter } from '../codec/data-converter';
+import { dataConverter, payloadCodec } from '../codec/data-converter';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
 
@@ -21,6 +21,8 @@ export async function startApi(env: Env): Promise<ApiServer> {
       temporalUiUrl: env.TEMPORAL_UI_URL,
       namespace: env.TEMPORAL_NAMESPACE,
       driverWebhookSecret: env.DRIVER_WEBHOOK_SECRET,
+      codec: payloadCodec(env),
+      developmentKeys: !env.API_KEYS,
     },
   });
   const server: Server = await new Promise((resolve) => {

@@ -15,7 +15,11 @@ export function codecKeys(env: Pick<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID'>): Co
 
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
+export function payloadCodec(env: Pick<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID'>): AesGcmCodec {
+  return new AesGcmCodec(codecKeys(env));
+}
+
 /** The same converter for the worker, the API's client and every test client. */
 export function dataConverter(env: Pick<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID'>): DataConverter {
-  return { payloadCodecs: [new AesGcmCodec(codecKeys(env))], failureConverterPath: FAILURE_CONVERTER_PATH };
+  return { payloadCodecs: [payloadCodec(env)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

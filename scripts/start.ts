@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     dbFile: path.join(dataDir, 'temporal.db'),
     namespace: env.TEMPORAL_NAMESPACE,
     logFile: path.join(dataDir, 'temporal.log'),
+    uiCodecEndpoint: `http://127.0.0.1:${env.API_PORT}/codec`,
   });
 
   const children = [launch('simulators', 'simulators/server.ts'), launch('worker', 'worker.ts'), launch('api', 'api/server.ts')];

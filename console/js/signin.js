@@ -54,7 +54,20 @@ async function submit(event) {
     }
     // No /me yet: the key is valid (a bad one is a 401); the header shows the picked role.
   }
+  await openCodecSession(key);
   location.assign(nextPage());
+}
+
+/**
+ * Ops and supervisors also get the codec cookie, so the Temporal Web UI (with "include
+ * cross-origin credentials") shows them decoded payloads. Others are refused: nothing to do.
+ */
+async function openCodecSession(key) {
+  try {
+    await fetch('/codec/session', { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+  } catch {
+    // The console works without it; only the Web UI's decoding needs the cookie.
+  }
 }
 
 function init() {
