@@ -68,6 +68,9 @@ describe('authority and agent actions', () => {
     const s = await stateOf(c.id);
     expect(s.owner).toBe('queue:experts');
     expect(s.levels.map((l: { owner: string }) => l.owner)).toEqual(['agent-li', 'queue:experts']);
+    expect((await act(c.id, 'withdraw', KEYS.expert, { reason: 'customer withdrew' })).status).toBe(200);
+    await until(c.id, (x) => x.status === 'closed', 'closed');
+    await captureHistory(c.id, 'claim-escalate-withdraw');
   });
 
   test('a refund over the agent limit is refused naming the approving level and writes nothing; the expert settles it', async () => {

@@ -91,4 +91,5 @@ test('a refund the provider refuses for good leaves the case open for ops; their
   expect(done.flags.needsOps).toBe(false);
   expect(done.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['provider_refused', 'ops_retry_requested', 'refunded']));
   expect((await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.ops, body: {} })).status).toBe(409);
+  await captureHistory(c.id, 'refund-refused-ops-retry');
 });

@@ -112,4 +112,5 @@ test('story B, the provider cannot hold longer: the customer is told the amount 
   expect(s.refunds[0].amountFen).toBe(5_000);
   const ledger = await simulator('GET', `/payment/orders/${orderId}/ledger`);
   expect(ledger.totals).toMatchObject({ debitedFen: amount, refundedFen: 5_000 });
+  await captureHistory(id, 'story-b-max-hold-then-refund');
 });
