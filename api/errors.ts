@@ -56,6 +56,19 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     res.status(status).json({ error: CLIENT_ERROR_TEXT[err.type as string] ?? (err.expose ? String(err.message) : 'bad request') });
     return;
   }
+  if (temporalUnavailable(err)) {
+    // Not the client's mistake and not a bug: the case store is away for a moment. Try again.
+    res.status(503).set('retry-after', '5').json({ error: 'the Temporal service is unavailable; retry shortly' });
+    return;
+  }
   console.error('api error:', err);
   res.status(500).json({ error: 'internal error' });
 };
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4), as the client reports them directly or wrapped. */
+function temporalUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    if (e.code === 14 || e.code === 4) return true;
+  }
+  return false;
+}

@@ -81,8 +81,9 @@ export function ledgerFindings(ledger: LedgerFacts): Finding[] {
         kind: 'charged_after_reported_failure',
         source: 'payment_ledger',
         platformAtFault: true,
-        // The customer was told the purchase failed and acted on it: the whole order is owed back.
-        refundDueFen: ledger.amountFen,
+        // The customer was told the purchase failed and acted on it: the whole order is owed back,
+        // less what was refunded already beyond a duplicate debit (a repeat complaint owes nothing).
+        refundDueFen: Math.max(0, Math.min(ledger.amountFen, debitedFen - refundedFen - Math.max(0, extraFen))),
         summary: {
           zh: `支付页面曾显示"${failedShown.shownToCustomer}"，之后仍被扣款`,
           en: `The customer was shown "${failedShown.shownToCustomer}" and was debited afterwards`,

@@ -623,8 +623,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   async function sendNotice(purpose: Notification['purpose'], step: string, text: string): Promise<boolean> {
     for (const channel of policy.apology.channels) {
       const outId = key(`${step}:${channel}`);
+      // Long enough for the client's timeout plus the gateway settle window (activities/messages.ts).
       const send = proxyActivities<Activities>({
-        startToCloseTimeout: '10 seconds',
+        startToCloseTimeout: '30 seconds',
+        heartbeatTimeout: '5 seconds',
         retry: { maximumAttempts: policy.apology.attemptsPerChannel, initialInterval: '500 ms', backoffCoefficient: 2 },
       }).sendCustomerMessage;
       try {

@@ -103,6 +103,16 @@ describe('evidence from the systems of record', () => {
     expect(automaticSettlement(policy, findings)).toMatchObject({ refundFen: 257_200 });
   });
 
+  test('after the refund, a repeat complaint on the same order finds nothing more owed', () => {
+    const refunded: LedgerFacts = {
+      ...storyA,
+      entries: [...storyA.entries, { id: 'r1', kind: 'refund', amountFen: 257_200, at: at(30), status: 'succeeded' }],
+    };
+    const findings = ledgerFindings(refunded);
+    expect(findings.map((f) => [f.kind, f.refundDueFen])).toEqual([['charged_after_reported_failure', 0]]);
+    expect(automaticSettlement(policy, findings)).toBeUndefined();
+  });
+
   test('a customer who paid again after the failure knowingly is not "charged after failure"', () => {
     const ledger: LedgerFacts = {
       ...storyA,

@@ -220,15 +220,6 @@ export class Stack {
     }
   }
 
-  logsOf(name: string): string {
-    return fs
-      .readdirSync(this.logDir)
-      .filter((f) => f.startsWith(`${name}.`))
-      .sort()
-      .map((f) => fs.readFileSync(path.join(this.logDir, f), 'utf8'))
-      .join('\n');
-  }
-
   /** Kills every child still running (SIGKILL: nothing here needs a graceful stop) and removes the temp dir unless kept. */
   async teardown(keep: boolean): Promise<void> {
     await Promise.all(this.all.map((c) => this.kill9(c).catch(() => undefined)));
