@@ -7,6 +7,7 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
   allHandlersFinished,
@@ -60,6 +61,9 @@ const { loadCaseRules, gatherEvidence, holdAutoCharge, releaseHold, captureHold,
 type Decision =
   | { kind: 'settle'; settlement: Settlement }
   | { kind: 'resolve' | 'reject' | 'withdraw'; actor: Actor; reason: string };
+
+/** Acknowledgement attempts in all, the first included, before it is left to the apology. */
+const ACK_RETRY_ROUNDS = 6;
 
 const OPEN_FOR_ACTIONS = new Set(['acknowledged', 'investigating', 'awaiting_customer']);
 
@@ -463,7 +467,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     if (oa) record('system', 'oa_notified', `approval ${oa.instanceId} told the order is under dispute until ${state.nextDeadline}`);
   }
 
-  await sendNotice('acknowledgement', 'ack', acknowledgementText(state.language, caseRef, currentDeadline!.at, state.flags.provisionalDeadline));
+  const ackText = acknowledgementText(state.language, caseRef, currentDeadline!.at, state.flags.provisionalDeadline);
+  // The case does not wait for its acknowledgement, but the promise must still reach the customer.
+  if (!(await sendNotice('acknowledgement', 'ack', ackText))) void retryAcknowledgement(ackText);
   state.status = 'investigating';
   state.acknowledgedAt = iso(new Date());
   touch();
@@ -680,6 +686,16 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     state.flags.apologyUndeliverable = false;
     state.apologyDelivered = true;
     touch();
+  }
+
+  async function retryAcknowledgement(text: string): Promise<void> {
+    for (let round = 2; round <= ACK_RETRY_ROUNDS; round++) {
+      await sleep(policy.apology.retryEveryMinutes * 60_000);
+      // Once the case closed, the apology (delivered by then) told the customer everything.
+      if (state.status === 'closed' || state.apologyDelivered) return;
+      if (await sendNotice('acknowledgement', `ack-retry-${round}`, text)) return;
+    }
+    record('system', 'acknowledgement_undeliverable', 'the acknowledgement reached the customer on no channel');
   }
 
   /** A provider refused for good: the case stays open, flagged, until ops retry or the interval passes. */

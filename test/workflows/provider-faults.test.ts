@@ -93,3 +93,21 @@ test('a refund the provider refuses for good leaves the case open for ops; their
   expect((await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.ops, body: {} })).status).toBe(409);
   await captureHistory(c.id, 'refund-refused-ops-retry');
 });
+
+test('an acknowledgement no channel delivered is tried again later while the case goes on', async () => {
+  const phone = '+8613500002222';
+  // Every send to this customer fails, on both channels: the first round is lost.
+  await simulator('POST', '/_admin/faults', { service: 'sms', mode: '5xx', match: phone });
+  try {
+    const c = await openComplaint({ customer: { name: '钱七', phone, language: 'zh' } });
+    const lost = await untilState(c.id, (x) => x.status === 'investigating', 'investigating without an acknowledgement');
+    const acks = (s: any) => s.notifications.filter((n: { purpose: string }) => n.purpose === 'acknowledgement');
+    expect(acks(lost).map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`)).toEqual(['sms:failed', 'app:failed']);
+    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
+    const later = await untilState(c.id, (x) => acks(x).some((n: { status: string }) => n.status === 'delivered'), 'the retried acknowledgement', 30_000);
+    expect(acks(later).find((n: { status: string }) => n.status === 'delivered').step).toMatch(/^ack-retry-/);
+    expect(later.status).toBe('investigating');
+  } finally {
+    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
+  }
+});
