@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../../scripts/bundle-workflows';
 import { SimulatorAdmin, type SimulatorStats } from '../../simulators/admin-client';
 import { checkFinal, makeCase, type Case } from './cases';
 import { http, mapLimit } from './http';
@@ -298,7 +298,7 @@ beforeAll(async () => {
   await stack.allocatePorts();
   log(`ports: temporal ${stack.ports.temporal}, simulators ${stack.ports.simulators}, api ${stack.ports.api}; dir ${stack.dir}`);
   const t = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  const code = await bundleWorkflows();
   stack.bundlePath = path.join(stack.dir, 'workflow-bundle.js');
   fs.writeFileSync(stack.bundlePath, code);
   measures.bundleMs = Date.now() - t;
@@ -497,12 +497,3 @@ function printSummary(): void {
   lines.push('=============================================================', '');
   process.stdout.write(lines.join('\n'));
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => console.warn(m),
-  error: (m: string) => console.error(m),
-};

@@ -6,14 +6,14 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { bundleWorkflows } from '../../scripts/bundle-workflows';
 import { readEnv } from '../../config/env';
 import { startApi } from '../../api/server';
 import { startSimulators } from '../../simulators/start';
 import { startDevServer } from '../../scripts/temporal-server';
 import { ensureBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
 import { startWorker } from '../../worker';
-import { FAILURE_CONVERTER_PATH } from '../../codec/data-converter';
 import { ARTIFACTS, FAST_POLICY, harnessFile, workflowBundle, type HarnessInfo } from './paths';
 
 async function freePort(): Promise<number> {
@@ -33,7 +33,7 @@ export default async function globalSetup(): Promise<void> {
   const WORKFLOW_BUNDLE = workflowBundle();
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   ensureBinary(TEMPORAL_TEST_SERVER);
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietLogger });
+  const code = await bundleWorkflows();
   fs.writeFileSync(WORKFLOW_BUNDLE, code);
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'complaints-test-'));
@@ -66,12 +66,3 @@ export default async function globalSetup(): Promise<void> {
   fs.writeFileSync(harnessFile(), JSON.stringify(info, null, 2));
   (globalThis as Record<string, unknown>).__harness = { server, simulators, worker, api, tmp };
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => console.warn(m),
-  error: (m: string) => console.error(m),
-};
