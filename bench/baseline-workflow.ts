@@ -1,0 +1,99 @@
+/**
+ * The baseline: a workflow with the same shape as the complaint's story-B fast path (the same
+ * number of activities, timers, search-attribute upserts and messages, in the same order of
+ * kinds) doing no work. The shape is counted from a real story-B history at the start of every
+ * benchmark run (bench/shape.ts) and passed in, so the two never drift apart.
+ *
+ * What stays different on purpose is the work: the real activities call the providers over
+ * HTTP, the real workflow computes deadlines, evidence and texts, and its payloads (rules with
+ * the holiday calendar, the state) are large. The baseline's payloads are a few bytes.
+ */
+import {
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { BaselineActivities } from './baseline-activities';
+
+export interface BaselineShape {
+  /** Activities in the fast path, in order; `apologyIndex` is the one that stands for the apology. */
+  activities: number;
+  apologyIndex: number;
+  /** Activities completed before the intake update answers (the complaint answers once its first deadline is known). */
+  intakeAfterActivities: number;
+  /** Durable timers started (each as short as the server allows: 1 ms). */
+  timers: number;
+  /** UpsertWorkflowSearchAttributes commands. */
+  upserts: number;
+  /** Signals the workflow waits for after the start (the complaint's fast path normally has none). */
+  signals: number;
+  /** Diagnostics only (--shape=local:1): run the activities as local activities, to price that design. */
+  local?: number;
+  /** Diagnostics only (--shape=eager:0): no eager activity dispatch. */
+  eager?: number;
+  /** Diagnostics only (--shape=activityMs:5): each activity waits this long before it returns. */
+  activityMs?: number;
+}
+
+export interface BaselineResult {
+  workflowId: string;
+  activities: number;
+}
+
+export const baselineIntakeUpdate = defineUpdate<{ accepted: true }, [{ intakeId: string }]>('intake');
+export const baselineSignal = defineSignal<[string]>('benchSignal');
+export const baselineStateQuery = defineQuery<{ done: number }>('state');
+
+const ComplaintStatus = defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD);
+
+const activityOptions = {
+  startToCloseTimeout: '15 seconds',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+} as const;
+const remote = proxyActivities<BaselineActivities>(activityOptions);
+const remoteNotEager = proxyActivities<BaselineActivities>({ ...activityOptions, allowEagerDispatch: false });
+const local = proxyLocalActivities<BaselineActivities>(activityOptions);
+
+export async function baselineWorkflow(shape: BaselineShape): Promise<BaselineResult> {
+  let done = 0;
+  let signals = 0;
+  setHandler(baselineStateQuery, () => ({ done }));
+  setHandler(baselineSignal, () => void signals++);
+  setHandler(baselineIntakeUpdate, async () => {
+    await condition(() => done >= shape.intakeAfterActivities);
+    return { accepted: true as const };
+  });
+
+  // Spread the upserts and timers over the activities as the complaint does (one upsert at the
+  // start, the rest between steps); the exact positions do not change the cost.
+  let upserts = 0;
+  const upsert = () => {
+    if (upserts >= shape.upserts) return;
+    upserts++;
+    upsertSearchAttributes([{ key: ComplaintStatus, value: `step-${upserts}` }]);
+  };
+  const publishes = workflowInfo().typedSearchAttributes.get(ComplaintStatus) !== undefined;
+  if (publishes) upsert();
+
+  const { benchNoop, benchApology } = shape.local ? local : shape.eager === 0 ? remoteNotEager : remote;
+  for (let i = 0; i < shape.activities; i++) {
+    if (i === shape.apologyIndex) await benchApology(`a${i}`, shape.activityMs ?? 0);
+    else await benchNoop(`a${i}`, shape.activityMs ?? 0);
+    done++;
+    if (publishes && shape.activities - i - 1 < shape.upserts - upserts) upsert();
+    else if (publishes && i % 2 === 1) upsert();
+    if (i < shape.timers) await sleep(1);
+  }
+  for (let t = shape.activities; t < shape.timers; t++) await sleep(1);
+  while (publishes && upserts < shape.upserts) upsert();
+  if (shape.signals > 0) await condition(() => signals >= shape.signals);
+  return { workflowId: workflowInfo().workflowId, activities: done };
+}
