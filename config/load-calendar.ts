@@ -8,7 +8,8 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { type CalendarSnapshot, type HolidayYear, holidayYearSchema, makeCalendar } from '../domain/calendar';
+import type { CalendarSnapshot, HolidayYear } from '../domain/calendar';
+import { holidayYearSchema, makeCalendar } from '../domain/calendar-data';
 
 const FILE_NAME = /^cn-(\d{4})\.json$/;
 

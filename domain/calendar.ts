@@ -7,7 +7,6 @@
  * fixed +08:00 offset. Instants are always passed in.
  */
 
-import { z } from 'zod';
 import {
   DAY_MS,
   MINUTE_MS,
@@ -45,146 +44,9 @@ export interface CalendarSnapshot {
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup_workday';
 
+export const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
 export const DEFAULT_WORK_HOURS = Object.freeze({ workStart: '09:00', workEnd: '18:00' });
-
-// ---------------------------------------------------------------------------
-// Schema
-
-const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
-
-const calendarDaySchema = z.object({
-  date: z.string().refine((s) => parseIsoDate(s) !== undefined, 'must be a real date written YYYY-MM-DD'),
-  name: z.string().refine((s) => s.trim().length > 0, 'must not be blank'),
-});
-
-export const holidayYearSchema: z.ZodType<HolidayYear> = z
-  .object({
-    year: z.number().int().min(1970).max(2200),
-    source: z.string().refine((s) => s.trim().length > 0, 'must not be blank'),
-    holidays: z.array(calendarDaySchema).min(1, 'a year without any holiday is certainly a mistake'),
-    makeupWorkdays: z.array(calendarDaySchema),
-  })
-  .superRefine((data, ctx) => {
-    // A notice may reach a few days into a neighbouring year (e.g. 2019's New
-    // Year break had a make-up Saturday on 2018-12-29), but anything further
-    // away is a typo such as a wrong year in the date.
-    const lo = parseIsoDate(`${data.year - 1}-12-01`)!;
-    const hi = parseIsoDate(`${data.year + 1}-01-31`)!;
-    const seen = new Map<string, string>();
-    const check = (list: CalendarDay[], key: 'holidays' | 'makeupWorkdays'): void => {
-      list.forEach((day, i) => {
-        const n = parseIsoDate(day.date);
-        if (n === undefined) return; // already reported by the element schema
-        const path = [key, i, 'date'];
-        if (n < lo || n > hi) {
-          ctx.addIssue({ code: 'custom', path, message: `${day.date} is too far from year ${data.year}` });
-        }
-        const previous = seen.get(day.date);
-        if (previous !== undefined) {
-          ctx.addIssue({ code: 'custom', path, message: `${day.date} is listed twice (also in ${previous})` });
-        }
-        seen.set(day.date, key);
-        const wd = weekday(n);
-        if (key === 'makeupWorkdays' && wd !== 0 && wd !== 6) {
-          ctx.addIssue({
-            code: 'custom',
-            path,
-            message: `${day.date} is a weekday; make-up working days are always Saturdays or Sundays`,
-          });
-        }
-      });
-    };
-    check(data.holidays, 'holidays');
-    check(data.makeupWorkdays, 'makeupWorkdays');
-  });
-
-const workHoursSchema = z
-  .object({
-    workStart: z.string().regex(HH_MM, "must be 'HH:MM' (24-hour)"),
-    workEnd: z.string().regex(HH_MM, "must be 'HH:MM' (24-hour)"),
-  })
-  .refine((h) => h.workStart < h.workEnd, { message: 'workStart must be before workEnd', path: ['workEnd'] });
-
-/** For validating a snapshot that crossed a serialization boundary (workflow input, API). */
-export const calendarSnapshotSchema: z.ZodType<CalendarSnapshot> = z
-  .object({
-    timeZone: z.literal('Asia/Shanghai'),
-    workStart: z.string(),
-    workEnd: z.string(),
-    years: z.array(holidayYearSchema),
-  })
-  .superRefine((snap, ctx) => {
-    const hours = workHoursSchema.safeParse(snap);
-    if (!hours.success) for (const issue of hours.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
-    const problem = crossYearProblem(snap.years);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['years'], message: problem });
-  });
-
-// ---------------------------------------------------------------------------
-// Construction
-
-export function makeCalendar(
-  years: HolidayYear[],
-  hours: { workStart: string; workEnd: string } = DEFAULT_WORK_HOURS,
-): CalendarSnapshot {
-  const parsedHours = workHoursSchema.safeParse(hours);
-  if (!parsedHours.success) {
-    throw new Error(`Invalid working hours: ${describeIssues(parsedHours.error.issues)}`);
-  }
-  const cleaned = years.map((y) => {
-    const parsed = holidayYearSchema.safeParse(y);
-    if (!parsed.success) {
-      const label = typeof y?.year === 'number' ? String(y.year) : '(unknown year)';
-      throw new Error(`Invalid holiday data for ${label}: ${describeIssues(parsed.error.issues)}`);
-    }
-    return parsed.data;
-  });
-  const problem = crossYearProblem(cleaned);
-  if (problem) throw new Error(`Invalid holiday data: ${problem}`);
-
-  const byDate = (a: CalendarDay, b: CalendarDay): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
-  return {
-    timeZone: 'Asia/Shanghai',
-    workStart: parsedHours.data.workStart,
-    workEnd: parsedHours.data.workEnd,
-    years: cleaned
-      .map((y) => ({
-        year: y.year,
-        source: y.source,
-        holidays: y.holidays.map((d) => ({ date: d.date, name: d.name })).sort(byDate),
-        makeupWorkdays: y.makeupWorkdays.map((d) => ({ date: d.date, name: d.name })).sort(byDate),
-      }))
-      .sort((a, b) => a.year - b.year),
-  };
-}
-
-function crossYearProblem(years: HolidayYear[]): string | undefined {
-  const seenYears = new Set<number>();
-  const kinds = new Map<string, { kind: DayKind; year: number }>();
-  for (const y of years) {
-    if (seenYears.has(y.year)) return `year ${y.year} is given twice`;
-    seenYears.add(y.year);
-    const lists: [CalendarDay[], DayKind][] = [
-      [y.holidays, 'holiday'],
-      [y.makeupWorkdays, 'makeup_workday'],
-    ];
-    for (const [list, kind] of lists) {
-      for (const d of list) {
-        const other = kinds.get(d.date);
-        // Neighbouring files may both mention a boundary day; they only must not disagree.
-        if (other && other.kind !== kind) {
-          return `${d.date} is a ${other.kind} in the ${other.year} data but a ${kind} in the ${y.year} data`;
-        }
-        kinds.set(d.date, { kind, year: y.year });
-      }
-    }
-  }
-  return undefined;
-}
-
-function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.length ? i.path.map(String).join('.') : '(root)'}: ${i.message}`).join('; ');
-}
 
 // ---------------------------------------------------------------------------
 // Lookup

@@ -41,6 +41,9 @@ async function main(): Promise<void> {
     namespace: env.TEMPORAL_NAMESPACE,
     logFile: path.join(dataDir, 'temporal.log'),
     uiCodecEndpoint: `http://127.0.0.1:${env.API_PORT}/codec`,
+    // The history service polls for new workflow tasks 20 times a second by default, so every
+    // task of a case waits up to 50 ms; the benchmark measured p50 682 -> 166 ms with this.
+    dynamicConfig: { 'history.transferProcessorMaxPollRPS': 1000 },
   });
 
   const children = [launch('simulators', 'simulators/server.ts'), launch('worker', 'worker.ts'), launch('api', 'api/server.ts')];

@@ -5,14 +5,12 @@ import {
   type HolidayYear,
   addBusinessMinutes,
   businessMinutesBetween,
-  calendarSnapshotSchema,
   dayInfo,
   formatDeadline,
-  holidayYearSchema,
   isWorkingTime,
-  makeCalendar,
   toShanghaiIso,
 } from '../../domain/calendar';
+import { calendarSnapshotSchema, holidayYearSchema, makeCalendar } from '../../domain/calendar-data';
 import { loadCalendarSnapshot } from '../../config/load-calendar';
 
 const HOLIDAY_DIR = path.join(__dirname, '..', '..', 'config', 'holidays');
