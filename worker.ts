@@ -26,6 +26,9 @@ export async function startWorker(env: Env, opts: { workflowBundlePath?: string;
     ...workflowSource,
     activities: createActivities(activityDepsFromEnv(env)),
     dataConverter: dataConverter(env),
+    // Idle cases wait on timers and need no cache: an evicted one replays its short history when
+    // its timer fires. The benchmark measured 4.6 -> 1.8 GB RSS at 10,000 open with 500.
+    ...(env.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     ...opts.overrides,
   });
   const run = worker.run().finally(() => connection.close());

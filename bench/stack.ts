@@ -145,11 +145,27 @@ function stopChild(child: ChildProcess): Promise<void> {
 }
 
 
+let runtimeInstalled = false;
+
 export async function startBenchStack(opts: StackOptions = {}): Promise<BenchStack> {
-  const log = opts.log ?? ((line: string) => console.log(line));
   killChildrenOnExit();
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+    runtimeInstalled = true;
+  }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'complaints-bench-'));
+  try {
+    return await startIn(tmp, opts);
+  } catch (err) {
+    // A failed start leaves nothing behind: every child this module started is stopped.
+    await Promise.all([...children].map((c) => stopChild(c)));
+    if (!process.env.BENCH_KEEP_TMP) fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startIn(tmp: string, opts: StackOptions): Promise<BenchStack> {
+  const log = opts.log ?? ((line: string) => console.log(line));
   log(`stack: temp dir ${tmp}`);
 
   const bundleFile = path.join(tmp, 'workflow-bundle.js');

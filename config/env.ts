@@ -9,6 +9,8 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_UI_URL: z.string().default('http://127.0.0.1:8233'),
   TASK_QUEUE: z.string().default('complaints'),
+  /** Workflows kept in worker memory; unset is the SDK's default (sized from the machine's RAM). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   API_HOST: z.string().default('127.0.0.1'),
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
