@@ -3,23 +3,14 @@
  * so webpack's memory never counts in the worker's RSS.
  */
 import fs from 'node:fs';
-import { bundleWorkflowCode } from '@temporalio/worker';
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (m: string) => console.warn(m),
-  error: (m: string) => console.error(m),
-};
+import { bundleWorkflows } from '../scripts/bundle-workflows';
 
 async function main(): Promise<void> {
   const out = process.argv[2];
   if (!out) throw new Error('usage: bench/bundle.ts <output file>');
   // BENCH_WORKFLOWS_PATH: diagnostics only (e.g. a bundle without the complaint, to price its module load).
   const workflowsPath = process.env.BENCH_WORKFLOWS_PATH ?? require.resolve('./workflows');
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  const code = await bundleWorkflows(workflowsPath);
   fs.writeFileSync(out, code);
   console.log(`bundle written: ${out} (${Math.round(code.length / 1024)} KiB)`);
 }

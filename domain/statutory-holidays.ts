@@ -1,7 +1,7 @@
 /**
  * Public holidays that follow directly from 《全国年节及纪念日放假办法》 (as
  * amended in November 2024, in force from 2025-01-01), used for years whose
- * State Council notice (国务院办公厅关于XXXX年部分节假日安排的通知) has not been
+ * State Council notice (国务院办公厅关于YYYY年部分节假日安排的通知) has not been
  * loaded yet.
  *
  * This is deliberately only the statutory core: the yearly notice adds bridge
