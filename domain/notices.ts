@@ -85,3 +85,15 @@ export function apologyText(lang: Language, f: ApologyFacts): string {
     en: `We are sorry for the trouble. Complaint ${f.caseRef}. What happened: ${f.whatHappened.en}. What we did: ${OUTCOME_DONE[f.outcome].en}${money.en ? `, ${money.en}` : ''}${fee.en}${charged.en}. Note: ${reason}. Decided at ${when}.`,
   });
 }
+
+/** Why the customer was not asked for anything: the engine's records settled it. */
+export const AUTOMATIC_SETTLEMENT_REASON: Bilingual = {
+  zh: '系统记录已证明平台责任，按规定自动处理，无需您提供任何证明',
+  en: 'the records prove the platform was at fault, so this was settled automatically without asking you for proof',
+};
+
+/** The reason the apology gives: the engine's own for automatic settlements, else the decider's words. */
+export function apologyReason(decision: { kind: 'settle'; settlement: { automatic: boolean; reason: string } } | { kind: string; reason: string }): string | Bilingual {
+  if ('settlement' in decision) return decision.settlement.automatic ? AUTOMATIC_SETTLEMENT_REASON : decision.settlement.reason;
+  return decision.reason;
+}

@@ -16,3 +16,8 @@ export type Status = (typeof STATUSES)[number];
 export type Outcome = (typeof OUTCOMES)[number];
 export type Level = 1 | 2 | 3;
 export type Language = 'zh' | 'en';
+
+export type DriverReportKind = 'detour' | 'fare' | 'other';
+
+/** A driver's report opens the complaint of the matching category (story B2). */
+export const CATEGORY_OF_DRIVER_REPORT: Record<DriverReportKind, Category> = { detour: 'ride_detour', fare: 'fare_dispute', other: 'other' };

@@ -18,7 +18,7 @@ import { canEscalate, defaultOwner, nextLevel } from '../domain/escalation';
 import { acknowledgeDeadline, customerReplyDeadline, levelDeadline, remainingMinutes, resumedDeadline } from '../domain/deadlines';
 import { ledgerFindings, tripFindings, type TripFacts } from '../domain/evidence';
 import { refundFee } from '../domain/fees';
-import { acknowledgementText, apologyText, chargeNoticeText, escalationText, requestInfoText } from '../domain/notices';
+import { acknowledgementText, apologyReason, apologyText, chargeNoticeText, escalationText, requestInfoText } from '../domain/notices';
 import { nextHoldEvent } from '../domain/hold';
 import { automaticSettlement, moneyPlan, settlementOutcome, whatHappened } from '../domain/settlement';
 import { toShanghaiIso } from '../domain/calendar';
@@ -539,12 +539,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     refundReference: state.refunds[0]?.outRequestNo,
     chargedFen: state.hold?.capturedFen,
     decidedAt: new Date(),
-    reason:
-      final.kind === 'settle' && final.settlement.automatic
-        ? { zh: '系统记录已证明平台责任，按规定自动处理，无需您提供任何证明', en: 'the records prove the platform was at fault, so this was settled automatically without asking you for proof' }
-        : final.kind === 'settle'
-          ? final.settlement.reason
-          : final.reason,
+    reason: apologyReason(final),
   });
   await deliverApology(apology);
 
@@ -710,13 +705,19 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     touch();
   }
 
+  /** Puts a provider's refusal on the record; the activity failure's cause carries its reason. */
+  function recordRefusal(what: string, err: unknown): string {
+    const message = `${what} failed: ${err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err)}`;
+    record('system', 'provider_refused', message);
+    return message;
+  }
+
   /** A step the case can go on without (the failure is on the record for the agent). */
   async function attempt<T>(what: string, call: () => Promise<T>): Promise<T | undefined> {
     try {
       return await call();
     } catch (err) {
-      const message = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-      record('system', 'provider_refused', `${what} failed: ${message}`);
+      recordRefusal(what, err);
       return undefined;
     }
   }
@@ -726,9 +727,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       try {
         return await call();
       } catch (err) {
-        const message = err instanceof Error && err.cause instanceof Error ? err.cause.message : String(err);
-        record('system', 'provider_refused', `${what} failed: ${message}`);
-        await waitForOps(`${what} failed: ${message}`);
+        await waitForOps(recordRefusal(what, err));
       }
     }
   }

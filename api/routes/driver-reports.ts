@@ -4,7 +4,8 @@
  */
 import express, { Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { complaintWorkflowId, type Actor, type Category, type DriverReport } from '../../workflows/definitions';
+import { CATEGORY_OF_DRIVER_REPORT } from '../../domain/types';
+import { complaintWorkflowId, type Actor, type DriverReport } from '../../workflows/definitions';
 import { asProblem, openComplaint, type ComplaintsService } from '../complaints-service';
 import { HttpProblem, parse } from '../errors';
 import type { ApiMetrics } from '../metrics';
@@ -12,8 +13,6 @@ import { driverReportBodySchema, type DriverReportBody } from '../schemas';
 import { NonceStore, SIGNATURE_HEADERS, verifySignedRequest } from '../webhook-signature';
 
 const DRIVER_REPORTS_PATH = '/webhooks/driver-reports';
-
-const CATEGORY_OF_KIND: Record<DriverReportBody['kind'], Category> = { detour: 'ride_detour', fare: 'fare_dispute', other: 'other' };
 
 export interface DriverReportsDeps {
   svc: ComplaintsService;
@@ -66,7 +65,7 @@ export function driverReportsRouter({ svc, metrics, secret, ratePerMinute }: Dri
     const fields = {
       orderId: body.orderId,
       customerId: body.passenger.customerId,
-      category: CATEGORY_OF_KIND[body.kind],
+      category: CATEGORY_OF_DRIVER_REPORT[body.kind],
       tier: body.tier,
       channel: 'driver_app' as const,
       orderKind: 'ride' as const,

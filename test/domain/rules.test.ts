@@ -5,6 +5,8 @@ import { formatFen, nextLevel } from '../../domain/escalation';
 import { refundFee } from '../../domain/fees';
 import { DEFAULT_POLICY, mergePolicy } from '../../domain/policy';
 import { automaticSettlement, moneyPlan, settlementOutcome } from '../../domain/settlement';
+import { AUTOMATIC_SETTLEMENT_REASON, apologyReason } from '../../domain/notices';
+import { CATEGORY_OF_DRIVER_REPORT } from '../../domain/types';
 
 const policy = DEFAULT_POLICY;
 
@@ -145,4 +147,22 @@ describe('evidence from the systems of record', () => {
 
 test('money is shown in yuan with grouping', () => {
   expect([formatFen(0), formatFen(128_600), formatFen(257_200_05)]).toEqual(['¥0.00', '¥1,286.00', '¥257,200.05']);
+});
+
+describe('intake and apology wording rules', () => {
+  test.each([
+    ['detour', 'ride_detour'],
+    ['fare', 'fare_dispute'],
+    ['other', 'other'],
+  ] as const)('a driver report of kind %s opens a %s complaint', (kind, category) => {
+    expect(CATEGORY_OF_DRIVER_REPORT[kind]).toBe(category);
+  });
+
+  test.each([
+    ['automatic settlement: the engine says why, in both languages', { kind: 'settle', settlement: { automatic: true, reason: 'agreed facts: ...' } }, AUTOMATIC_SETTLEMENT_REASON],
+    ['agent settlement: her words', { kind: 'settle', settlement: { automatic: false, reason: '迟到补偿' } }, '迟到补偿'],
+    ['rejection: the reason given', { kind: 'reject', reason: '路线正确' }, '路线正确'],
+  ] as const)('%s', (_name, decision, reason) => {
+    expect(apologyReason(decision)).toEqual(reason);
+  });
 });
