@@ -7,13 +7,17 @@ import { classify } from './errors';
 
 /** The provider's ledger in the shape the domain's evidence rules read. */
 export function ledgerFacts(ledger: OrderLedger): LedgerFacts {
+  const pending = ledger.pendingAutoCharge;
   return {
     orderId: ledger.orderId,
     amountFen: ledger.orderAmountFen,
+    ...(pending ? { pendingChargeFen: pending.amountFen, pendingChargeDueAt: pending.dueAt } : {}),
+    ...(ledger.tariff ? { tariff: ledger.tariff } : {}),
+    ...(ledger.language ? { language: ledger.language } : {}),
     entries: [
       ...ledger.attempts.map((a) => ({ id: a.attemptId, kind: 'attempt' as const, amountFen: a.amountFen, at: a.at, status: a.status.toLowerCase(), shownToCustomer: a.shownToCustomer })),
       ...ledger.debits.map((d) => ({ id: d.debitId, kind: 'debit' as const, amountFen: d.amountFen, at: d.at, status: 'succeeded', providerRef: d.providerRef, paymentId: d.attemptId ?? undefined })),
-      ...ledger.refunds.map((r) => ({ id: r.refundId, kind: 'refund' as const, amountFen: r.amountFen, at: r.refundedAt, status: 'succeeded', providerRef: r.providerRef })),
+      ...ledger.refunds.map((r) => ({ id: r.refundId, kind: 'refund' as const, amountFen: r.amountFen, at: r.refundedAt, status: 'succeeded', providerRef: r.providerRef, ...(r.transactionRef ? { reverses: r.transactionRef } : {}) })),
     ],
   };
 }
@@ -67,10 +71,10 @@ export function createPaymentActivities(deps: { payment: PaymentClient }) {
     },
 
     /** The refund number makes the provider refund once; asking first learns the outcome of a timed-out try. */
-    async refund(req: { orderId: string; outRequestNo: string; amountFen: number; reason: string }): Promise<Refund> {
+    async refund(req: { orderId: string; outRequestNo: string; amountFen: number; reason: string; transactionRef?: string }): Promise<Refund> {
       const known = await classify('refund query', () => payment.queryRefund(req.outRequestNo));
       const done = known ?? (await classify('refund', () => payment.refund(req)));
-      return { outRequestNo: done.outRequestNo, amountFen: done.amountFen, status: 'succeeded', refundId: done.refundId, at: done.refundedAt };
+      return { outRequestNo: done.outRequestNo, amountFen: done.amountFen, status: 'succeeded', refundId: done.providerRef ?? done.refundId, at: done.refundedAt };
     },
   };
 }

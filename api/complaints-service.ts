@@ -19,7 +19,7 @@ import {
   stateQuery,
   type Actor,
   type ComplaintInput,
-  type ComplaintState,
+  type CaseView,
   type DriverReport,
   type IntakeResult,
 } from '../workflows/definitions';
@@ -36,14 +36,49 @@ export interface ComplaintsService {
  * Opens the order's complaint or joins the open one, atomically: the workflow id is derived from
  * the order and the conflict policy uses the running case, so two requests never open two cases.
  */
+export interface IntakeOptions {
+  driverReport?: DriverReport;
+  /** `report:<reportId>` or `idem:<hash of the Idempotency-Key>`: the same key is the same intake. */
+  intakeKey?: string;
+  bodyHash?: string;
+}
+
+export function hashOf(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/**
+ * A key already handled by a case that has since closed answers with that case: a repeat after
+ * close changes nothing (the open case answers repeats itself, inside the workflow).
+ */
+async function handledBefore(svc: ComplaintsService, orderId: string, key: string, bodyHash: string | undefined): Promise<IntakeResult | undefined> {
+  const query = `WorkflowType = '${COMPLAINT_WORKFLOW_TYPE}' AND OrderId = '${orderId}' AND IntakeKeys = '${key}' AND ExecutionStatus != 'ContinuedAsNew'`;
+  for await (const execution of svc.client.workflow.list({ query })) {
+    if (execution.status.name === 'RUNNING') return undefined;
+    const state = await svc.client.workflow.getHandle(execution.workflowId, execution.runId).query(stateQuery);
+    const first = state.intakes?.[key];
+    if (first && bodyHash && first !== bodyHash) {
+      throw new HttpProblem(422, 'this Idempotency-Key was used with a different request body; use a new key for a new request', { type: 'InvalidInput' });
+    }
+    return { complaintId: state.complaintId, caseRef: state.caseRef, created: false, repeated: true, status: state.status, level: state.level, nextDeadline: state.nextDeadline };
+  }
+  return undefined;
+}
+
 export async function openComplaint(
   svc: ComplaintsService,
   fields: Omit<ComplaintInput, 'intakeId' | 'driverReport'>,
   actor: Actor,
-  driverReport?: DriverReport,
+  opts: IntakeOptions = {},
 ): Promise<IntakeResult> {
+  const { driverReport, intakeKey, bodyHash } = opts;
+  if (intakeKey) {
+    const earlier = await handledBefore(svc, fields.orderId, intakeKey, bodyHash);
+    if (earlier) return earlier;
+  }
   const intakeId = crypto.randomUUID();
-  const input: ComplaintInput = { ...fields, intakeId, ...(driverReport ? { driverReport } : {}) };
+  const keyed = intakeKey ? { intakeKey, ...(bodyHash ? { intakeBodyHash: bodyHash } : {}) } : {};
+  const input: ComplaintInput = { ...fields, intakeId, ...keyed, ...(driverReport ? { driverReport } : {}) };
   const startWorkflowOperation = new WithStartWorkflowOperation(COMPLAINT_WORKFLOW_TYPE, {
     workflowId: complaintWorkflowId(fields.orderId),
     taskQueue: svc.taskQueue,
@@ -58,21 +93,31 @@ export async function openComplaint(
       { key: SA.category, value: fields.category },
       { key: SA.tier, value: fields.tier },
       { key: SA.breached, value: false },
+      ...(intakeKey ? [{ key: SA.intakeKeys, value: [intakeKey] }] : []),
     ]),
   });
   return svc.client.workflow.executeUpdateWithStart(intakeUpdate, {
-    args: [{ intakeId, actor, ...(driverReport ? { driverReport } : {}) }],
+    args: [{ intakeId, actor, ...keyed, ...(driverReport ? { driverReport } : {}) }],
     startWorkflowOperation,
   });
 }
 
-export function handleFor(svc: ComplaintsService, complaintId: string): WorkflowHandle {
-  return svc.client.workflow.getHandle(complaintId);
+/**
+ * A case is named by its complaint id (the order's latest case) or by its case reference (that
+ * one case, for ever: earlier cases on an order stay reachable after a new one opens).
+ */
+export async function handleFor(svc: ComplaintsService, id: string): Promise<WorkflowHandle> {
+  if (id.startsWith('complaint-')) return svc.client.workflow.getHandle(id);
+  const query = `WorkflowType = '${COMPLAINT_WORKFLOW_TYPE}' AND CaseRef = '${id}' AND ExecutionStatus != 'ContinuedAsNew'`;
+  for await (const execution of svc.client.workflow.list({ query, pageSize: 1 })) {
+    return svc.client.workflow.getHandle(execution.workflowId, execution.runId);
+  }
+  throw new HttpProblem(404, `complaint ${id} not found`);
 }
 
-export async function complaintState(svc: ComplaintsService, complaintId: string): Promise<ComplaintState> {
+export async function complaintState(svc: ComplaintsService, complaintId: string, viewer?: Actor): Promise<CaseView> {
   try {
-    return await handleFor(svc, complaintId).query(stateQuery);
+    return await (await handleFor(svc, complaintId)).query(stateQuery, ...(viewer ? [viewer] : []));
   } catch (err) {
     throw asProblem(err, complaintId);
   }
@@ -98,7 +143,7 @@ export async function actionProblem(svc: ComplaintsService, err: unknown, compla
   const problem = asProblem(err, complaintId);
   if (!(problem instanceof HttpProblem) || problem.status !== 404) return problem;
   const description = await handleFor(svc, complaintId)
-    .describe()
+    .then((h) => h.describe())
     .catch(() => undefined);
   if (description && description.status.name !== 'RUNNING') {
     return new HttpProblem(409, `complaint ${complaintId} is closed; it takes no more actions`, { type: 'InvalidState' });

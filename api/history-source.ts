@@ -97,8 +97,8 @@ async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent): Promise<De
 }
 
 /** The latest run of the case (its workflow id), oldest event first. */
-export async function decodedHistory(client: Client, complaintId: string): Promise<DecodedEvent[]> {
-  const history = await client.workflow.getHandle(complaintId).fetchHistory();
+export async function decodedHistory(client: Client, complaintId: string, runId?: string): Promise<DecodedEvent[]> {
+  const history = await client.workflow.getHandle(complaintId, runId).fetchHistory();
   const dc = client.options.loadedDataConverter;
   const decoded = await Promise.all((history.events ?? []).map((e) => decodeEvent(dc, e)));
   return decoded.filter((e): e is DecodedEvent => e !== undefined);

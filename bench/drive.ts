@@ -15,7 +15,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { signDriverReport, SIGNATURE_HEADERS } from '../api/webhook-signature';
 import { storyBRideOrder } from '../simulators/fixtures';
-import { SA, complaintWorkflowId, type ComplaintState } from '../workflows/definitions';
+import { SA, complaintWorkflowId, type CaseView as ComplaintState } from '../workflows/definitions';
 import { baselineIntakeUpdate, type BaselineResult, type BaselineShape } from './baseline-workflow';
 import { BENCH_TASK_QUEUE, DRIVER_SECRET } from './stack';
 

@@ -34,6 +34,10 @@ export const policySchema = z.object({
   refundFeeCapRatio: z.number().min(0).max(1),
   /** How long before a provider's maximum hold ends the customer is told the charge is coming. */
   chargeNoticeLeadMinutes: z.number().positive(),
+  /** How long ops have, in the tier's clock, to act on a case that needs a person (a refused payment). */
+  opsResolveMinutes: minutes,
+  /** Events after which a case continues as new, carrying its state (history stays bounded). */
+  continueAsNewEvents: z.number().int().min(50).max(50_000),
   apology: z.object({
     attemptsPerChannel: z.number().int().min(1).max(10),
     channels: z.array(z.enum(['sms', 'app'])).min(1),
@@ -75,6 +79,8 @@ export const DEFAULT_POLICY: Policy = {
   autoSettleLimitFen: 500_000,
   refundFeeCapRatio: 0.2,
   chargeNoticeLeadMinutes: 24 * HOUR,
+  opsResolveMinutes: 4 * HOUR,
+  continueAsNewEvents: 4_000,
   apology: { attemptsPerChannel: 3, channels: ['sms', 'app'], retryEveryMinutes: 60 },
 };
 

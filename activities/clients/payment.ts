@@ -34,6 +34,8 @@ export interface Refund {
   orderId: string;
   amountFen: number;
   reason: string;
+  /** The debit (its providerRef) this refund reversed, when the request named one. */
+  transactionRef?: string | null;
   status: 'SUCCESS';
   refundedAt: string;
   providerRef: string;
@@ -98,6 +100,8 @@ export interface OrderLedger {
   holds: Hold[];
   pendingAutoCharge: PendingAutoCharge | null;
   fulfilment: Fulfilment | null;
+  tariff?: { refundFeeRatio: number; seatResold: boolean } | null;
+  language?: 'zh' | 'en' | null;
   totals: { debitedFen: number; refundedFen: number; netFen: number };
   entries: LedgerEntry[];
 }
@@ -126,6 +130,8 @@ export interface RefundRequest {
   outRequestNo: string;
   amountFen: number;
   reason: string;
+  /** The transaction (debit providerRef) this refund reverses: a refund is of a transaction, not of an order. */
+  transactionRef?: string;
 }
 
 export interface RefundResult extends Refund {

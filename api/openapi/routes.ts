@@ -31,7 +31,7 @@ export interface RouteDoc {
   errors: number[];
 }
 
-const id = { schema: req.complaintIdSchema, description: 'the complaint id, `complaint-<orderId>`' };
+const id = { schema: req.complaintIdSchema, description: 'the complaint id, `complaint-<orderId>` (the order\'s latest case), or a case reference `<orderId>-<8 hex>` (that one case)' };
 const ACTION_BODY_IDS: Record<req.ActionName, string> = {
   'propose-settlement': 'ProposeSettlement',
   'approve-settlement': 'ApproveSettlement',
@@ -42,6 +42,9 @@ const ACTION_BODY_IDS: Record<req.ActionName, string> = {
   withdraw: 'Withdraw',
   note: 'Note',
   claim: 'Claim',
+  retry: 'RetryStep',
+  'settle-by-hand': 'SettleByHand',
+  'close-with-apology': 'CloseWithApology',
 };
 
 /** Component names of the schemas, request side (documented as input: defaults are optional) and response side. */

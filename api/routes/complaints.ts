@@ -1,20 +1,8 @@
 import { Router } from 'express';
 import { buildVoucher, voucherHtml } from '../../domain/voucher';
-import {
-  addNoteUpdate,
-  approveSettlementUpdate,
-  claimUpdate,
-  opsRetrySignal,
-  customerRepliedSignal,
-  escalateUpdate,
-  proposeSettlementUpdate,
-  rejectUpdate,
-  requestInfoUpdate,
-  resolveUpdate,
-  withdrawUpdate,
-} from '../../workflows/definitions';
+import { ACTION_UPDATES, customerRepliedSignal, escalateUpdate, opsRetrySignal } from '../../workflows/definitions';
 import { actorOf, CASE_WORKERS, requireRole, STAFF } from '../auth';
-import { actionProblem, asProblem, complaintState, handleFor, openComplaint, type ComplaintsService } from '../complaints-service';
+import { actionProblem, asProblem, complaintState, handleFor, hashOf, openComplaint, type ComplaintsService } from '../complaints-service';
 import { HttpProblem, parse } from '../errors';
 import { timelineFromEvents } from '../history';
 import { decodedHistory } from '../history-source';
@@ -33,18 +21,15 @@ import {
 } from '../schemas';
 import { listComplaints } from '../visibility';
 
-/** Each console action is one workflow Update; its validator's refusal becomes a 409 or 422. */
-const ACTION_UPDATES = {
-  'propose-settlement': proposeSettlementUpdate,
-  'approve-settlement': approveSettlementUpdate,
-  escalate: escalateUpdate,
-  'request-info': requestInfoUpdate,
-  resolve: resolveUpdate,
-  reject: rejectUpdate,
-  withdraw: withdrawUpdate,
-  note: addNoteUpdate,
-  claim: claimUpdate,
-} as const satisfies Record<ActionName, unknown>;
+/** What ops may do: they unstick and annotate cases, they never decide them. */
+const OPS_ACTIONS = new Set<ActionName>(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
+
+/** Stripe semantics: the same key and body answer as the first time; the same key with another body is a 422. */
+function idempotencyKeyOf(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!/^[\x21-\x7e]{8,255}$/.test(header)) throw new HttpProblem(400, 'Idempotency-Key must be 8 to 255 printable characters');
+  return `idem:${hashOf(header)}`;
+}
 
 export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, tokens: PageTokens): Router {
   const router = Router();
@@ -54,7 +39,9 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
   router.post('/complaints', caseWorkers, async (req, res) => {
     const body = parse(createComplaintSchema, req.body);
     const actor = actorOf(req.user!);
-    const result = await openComplaint(svc, { ...body, createdBy: actor }, actor);
+    const intakeKey = idempotencyKeyOf(req.get('idempotency-key'));
+    const bodyHash = intakeKey ? hashOf(JSON.stringify(body)) : undefined;
+    const result = await openComplaint(svc, { ...body, createdBy: actor }, actor, { intakeKey, bodyHash });
     metrics.complaintsStarted.inc({ channel: body.channel, result: result.created ? 'created' : 'joined' });
     res.status(result.created ? 201 : 200).location(`/complaints/${result.complaintId}`).json(result);
   });
@@ -66,13 +53,14 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
 
   router.get('/complaints/:id', staff, async (req, res) => {
     const id = parse(complaintIdSchema, req.params.id);
-    res.json(await complaintState(svc, id));
+    res.json(await complaintState(svc, id, actorOf(req.user!)));
   });
 
   router.get('/complaints/:id/history', staff, async (req, res) => {
     const id = parse(complaintIdSchema, req.params.id);
     try {
-      res.json({ complaintId: id, entries: timelineFromEvents(await decodedHistory(svc.client, id)) });
+      const handle = await handleFor(svc, id);
+      res.json({ complaintId: id, entries: timelineFromEvents(await decodedHistory(svc.client, handle.workflowId, (handle as { runId?: string }).runId)) });
     } catch (err) {
       throw asProblem(err, id);
     }
@@ -97,14 +85,15 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
     res.json(voucher);
   });
 
-  router.post('/complaints/:id/actions/:action', caseWorkers, async (req, res) => {
+  router.post('/complaints/:id/actions/:action', staff, async (req, res) => {
     const id = parse(complaintIdSchema, req.params.id);
     const action = parse(actionNameSchema, req.params.action);
+    if (req.user!.role === 'ops' && !OPS_ACTIONS.has(action)) throw new HttpProblem(403, `role ops may not ${action}; ops annotate, claim and unstick cases`);
     const body = parse(actionSchemas[action], req.body ?? {});
     // The acting user travels in the Update's arguments, so history shows who did it.
     const args = { ...body, actor: actorOf(req.user!) };
     try {
-      const result = await handleFor(svc, id).executeUpdate(ACTION_UPDATES[action] as typeof escalateUpdate, { args: [args as never] });
+      const result = await (await handleFor(svc, id)).executeUpdate(ACTION_UPDATES[action] as typeof escalateUpdate, { args: [args as never] });
       metrics.agentActions.inc({ action, result: 'ok' });
       res.json({ complaintId: id, action, result });
     } catch (err) {
@@ -121,7 +110,7 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
     if (state.status !== 'awaiting_customer') {
       throw new HttpProblem(409, `the case is ${state.status}, not waiting for the customer`);
     }
-    await handleFor(svc, id).signal(customerRepliedSignal, { text: body.text });
+    await (await handleFor(svc, id)).signal(customerRepliedSignal, { text: body.text });
     res.status(202).json({ complaintId: id, accepted: true });
   });
 
@@ -131,7 +120,7 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
     parse(emptyBodySchema, req.body ?? {});
     const state = await complaintState(svc, id);
     if (!state.flags.needsOps) throw new HttpProblem(409, `complaint ${id} is not waiting for ops`);
-    await handleFor(svc, id).signal(opsRetrySignal, { actor: actorOf(req.user!) });
+    await (await handleFor(svc, id)).signal(opsRetrySignal, { actor: actorOf(req.user!) });
     res.status(202).json({ complaintId: id, accepted: true, waitingOn: state.opsReason });
   });
 

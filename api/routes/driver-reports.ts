@@ -74,7 +74,7 @@ export function driverReportsRouter({ svc, metrics, secret, ratePerMinute }: Dri
       createdBy: actor,
     };
     try {
-      const result = await openComplaint(svc, fields, actor, report);
+      const result = await openComplaint(svc, fields, actor, { driverReport: report, intakeKey: `report:${report.reportId}` });
       metrics.complaintsStarted.inc({ channel: 'driver_app', result: result.created ? 'created' : 'joined' });
       res.status(202).location(`/complaints/${result.complaintId}`).json(result);
     } catch (err) {

@@ -119,6 +119,8 @@ export class PaymentService {
         holds: [],
         pendingAutoCharge,
         fulfilment: seed.fulfilment,
+        tariff: seed.tariff,
+        language: seed.language,
         trip: seed.trip ? { orderId: seed.orderId, ...seed.trip } : null,
         holdKeys: {},
       };
@@ -236,12 +238,25 @@ export class PaymentService {
           requestedFen: req.amountFen,
         });
       }
+      if (req.transactionRef) {
+        const debit = order.debits.find((d) => d.providerRef === req.transactionRef);
+        if (!debit) throw new Problem(422, 'TRANSACTION_NOT_FOUND', `order ${req.orderId} has no transaction ${req.transactionRef}`);
+        const reversed = order.refunds.filter((r) => r.transactionRef === req.transactionRef).reduce((sum, r) => sum + r.amountFen, 0);
+        if (reversed + req.amountFen > debit.amountFen) {
+          throw new Problem(422, 'REFUND_EXCEEDS_TRANSACTION', `refund of ${req.amountFen} fen exceeds what is left of transaction ${req.transactionRef}`, {
+            transactionFen: debit.amountFen,
+            refundedFen: reversed,
+            requestedFen: req.amountFen,
+          });
+        }
+      }
       const refund: Refund = {
         refundId: this.nextId('RFD'),
         outRequestNo: req.outRequestNo,
         orderId: req.orderId,
         amountFen: req.amountFen,
         reason: req.reason,
+        transactionRef: req.transactionRef ?? null,
         status: 'SUCCESS',
         refundedAt: this.nowIso(),
         providerRef: this.nextId('RF'),

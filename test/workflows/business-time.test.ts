@@ -14,7 +14,7 @@ import { OaClient } from '../../activities/clients/oa';
 import { PaymentClient } from '../../activities/clients/payment';
 import { SmsClient } from '../../activities/clients/sms';
 import { findBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
-import { stateQuery, type ComplaintInput, type ComplaintState } from '../../workflows/definitions';
+import { stateQuery, type ComplaintInput, type CaseView } from '../../workflows/definitions';
 import { harness } from '../harness/client';
 import { workflowBundle } from '../harness/paths';
 import path from 'node:path';
@@ -77,7 +77,7 @@ test('filed at 17:30 before a holiday: warned and breached exactly at the busine
 
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start('complaintWorkflow', { workflowId: `complaint-${input.orderId}`, taskQueue: 'business-time', args: [input] });
-    let state: ComplaintState = await handle.query(stateQuery);
+    let state: CaseView = await handle.query(stateQuery);
     for (let i = 0; i < 50 && state.status !== 'investigating'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       state = await handle.query(stateQuery);

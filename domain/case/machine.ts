@@ -1,0 +1,159 @@
+/**
+ * The case machine: one pure function from a state and an event to either a refusal (with its
+ * reason and kind) or the next state and the commands to run. No Temporal, no clock, no I/O:
+ * `now` comes in with the event, and the workflow only interprets what comes out.
+ */
+import { ACTION_DEFS, limitOf } from './actions';
+import { clone, record, settle, type Ctx } from './context';
+import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type SearchView } from './events';
+import { onSendDone, onSendFailed } from './messages';
+import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted, RETRY_MINUTES } from './opening';
+import { onMovementDone, onMovementFailed, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
+import { desiredTimers, onTimer, timerCommands } from './timers';
+import type { Actor, CaseRules, ChargeHold, ComplaintState } from './state';
+import { resumeClock } from './waiting';
+import { addMinutes } from './context';
+import type { StaffRole } from '../types';
+
+export type Transition = { ok: true; state: ComplaintState; commands: Command[]; reply?: unknown } | { ok: false; refusal: Refusal };
+
+export function decide(state: ComplaintState, event: CaseEvent, now: Date): Transition {
+  const ctx: Ctx = { s: clone(state), now, commands: [] };
+  try {
+    handle(ctx, event);
+  } catch (err) {
+    if (err instanceof Refused) return { ok: false, refusal: err.refusal };
+    throw err;
+  }
+  ctx.commands.push(...timerCommands(desiredTimers(state), desiredTimers(ctx.s)));
+  const before = searchView(state);
+  const after = searchView(ctx.s);
+  if (event.type === 'started' || JSON.stringify(before) !== JSON.stringify(after)) ctx.commands.push({ type: 'upsert', attributes: after });
+  return { ok: true, state: ctx.s, commands: ctx.commands, reply: ctx.reply };
+}
+
+/** The commands that bring a case continued as new back to where it was: its timers, re-armed. */
+export function resumeCommands(state: ComplaintState): Command[] {
+  return timerCommands([], desiredTimers(state));
+}
+
+export function searchView(s: ComplaintState): SearchView {
+  return {
+    status: s.status,
+    level: s.level,
+    owner: s.owner,
+    nextDeadline: s.nextDeadline ?? null,
+    breached: s.flags.breached,
+    warned: s.flags.warned,
+    outcome: s.outcome ?? null,
+    caseRef: s.caseRef,
+    intakeKeys: Object.keys(s.intakes),
+    needsOps: s.flags.needsOps,
+  };
+}
+
+function handle(ctx: Ctx, event: CaseEvent): void {
+  switch (event.type) {
+    case 'started':
+      return onStarted(ctx);
+    case 'call_done':
+      if (!settle(ctx, event.step)) return;
+      return onCallDone(ctx, event.step, event.result);
+    case 'call_failed':
+      if (!settle(ctx, event.step)) return;
+      return onCallFailed(ctx, event.step, event.message, event.status);
+    case 'timer_fired':
+      return onTimer(ctx, event.id);
+    case 'intake':
+      if (!event.args.actor?.id) throw new Refused({ kind: 'input', reason: 'intake needs an actor' });
+      return onIntake(ctx, event.args, event.created);
+    case 'action':
+      return ACTION_DEFS[event.action].apply(ctx, event.actor, event.args);
+    case 'customer_replied':
+      if (ctx.s.status === 'closed') throw new Refused({ kind: 'state', reason: 'the case is closed' });
+      record(ctx, 'customer', 'customer_replied', event.text);
+      if (ctx.s.status === 'awaiting_customer') resumeClock(ctx);
+      return;
+    case 'driver_reported':
+      return addDriverReport(ctx, event.report);
+    case 'oa_status_changed':
+      ctx.s.oaStatus = event.status;
+      record(ctx, 'oa', 'oa_status', `approval ${event.instanceId} is ${event.status}`);
+      return;
+    case 'ops_retry':
+      record(ctx, event.actor.id, 'ops_retry_requested', `ops asked to retry: ${ctx.s.opsReason ?? 'nothing is waiting'}`);
+      if (ctx.s.status === 'needs_manual' && ctx.s.manual) resumeManual(ctx, event.actor.id, false);
+      return;
+  }
+}
+
+function onCallDone(ctx: Ctx, step: string, result: unknown): void {
+  const s = ctx.s;
+  if (step === 'rules') return onRules(ctx, result as CaseRules);
+  if (step === 'hold') return onHold(ctx, result as ChargeHold | null);
+  if (step.startsWith('evidence:')) {
+    onEvidence(ctx, result as Parameters<typeof onEvidence>[1]);
+    // Money waits for the ledger: a decision taken before it (or a re-plan) goes on from here.
+    if (s.status === 'settling' && !evidenceInFlight(ctx)) return s.machine.money ? replanMoney(ctx) : planMoney(ctx);
+    return;
+  }
+  if (step === 'oa-dispute') {
+    const oa = result as { instanceId: string } | null;
+    if (oa) record(ctx, 'system', 'oa_notified', `approval ${oa.instanceId} told the order is under dispute until ${s.nextDeadline}`);
+    return;
+  }
+  if (step.startsWith('send:')) return onSendDone(ctx, step.slice(5), result as { status?: 'delivered' });
+  if (step.startsWith('money:')) return onMovementDone(ctx, Number(step.slice(6)), result);
+  if (step === 'voucher') return onVoucher(ctx, result as { instanceId: string } | null);
+}
+
+function onCallFailed(ctx: Ctx, step: string, message: string, status?: number): void {
+  const s = ctx.s;
+  if (step === 'rules') return onRulesFailed(ctx, message);
+  if (step === 'hold') return onHoldFailed(ctx, message);
+  if (step.startsWith('evidence:')) {
+    onEvidenceFailed(ctx, message);
+    if (s.status === 'settling' && !evidenceInFlight(ctx)) {
+      // Without the ledger the money cannot be planned safely: a person decides.
+      if (!s.machine.money) s.machine.money = { movements: [], next: 0, replans: 0, notes: [] };
+      return needsManual(ctx, `money:${s.machine.money.next}`, `the payment ledger could not be read to plan the money: ${message}`);
+    }
+    return;
+  }
+  if (step === 'oa-dispute') {
+    record(ctx, 'system', 'provider_refused', `telling the OA approval failed: ${message}`);
+    if (!s.machine.decision) s.machine.retries.oa = addMinutes(ctx.now, RETRY_MINUTES.oa);
+    return;
+  }
+  if (step.startsWith('send:')) return onSendFailed(ctx, step.slice(5), message);
+  if (step.startsWith('money:')) return onMovementFailed(ctx, Number(step.slice(6)), message, status);
+  if (step === 'voucher') {
+    record(ctx, 'system', 'provider_refused', `delivering the OA voucher failed: ${message}`);
+    return needsManual(ctx, 'voucher', `the written explanation and voucher could not be attached to the approval: ${message}`);
+  }
+}
+
+export interface AllowedAction {
+  action: ActionName;
+  allowed: boolean;
+  reason?: string;
+  kind?: Refusal['kind'];
+  /** Who can do it instead, when the refusal is about level or authority. */
+  byLevel?: 1 | 2 | 3;
+}
+
+/** What this person may do on this case now, each refusal with its reason: the console shows this. */
+export function allowedActions(state: ComplaintState, actor: Actor): { actions: AllowedAction[]; limitFen?: number } {
+  const ctx: Ctx = { s: clone(state), now: new Date(0), commands: [] };
+  const actions = ACTIONS.map((action): AllowedAction => {
+    try {
+      ACTION_DEFS[action].guard(ctx, actor);
+      return { action, allowed: true };
+    } catch (err) {
+      if (!(err instanceof Refused)) throw err;
+      return { action, allowed: false, reason: err.refusal.reason, kind: err.refusal.kind, ...(err.refusal.byLevel ? { byLevel: err.refusal.byLevel } : {}) };
+    }
+  });
+  const limitFen = actor.role === 'system' || actor.role === 'customer' || actor.role === 'driver_app' ? undefined : limitOf(ctx, actor.role as StaffRole);
+  return { actions, ...(limitFen !== undefined ? { limitFen } : {}) };
+}
