@@ -57,7 +57,7 @@ export const complaintStateSchema = z.looseObject({
   level,
   owner: z.string(),
   nextDeadline: isoTime.optional(),
-  deadlines: z.array(z.looseObject({ kind: z.enum(['acknowledge', 'resolve']), at: isoTime, provisional: z.boolean() })),
+  deadlines: z.array(z.looseObject({ kind: z.enum(['acknowledge', 'resolve', 'customer_reply', 'manual']), at: isoTime, provisional: z.boolean() })),
   driverReports: z.array(z.looseObject({ reportId: z.string(), driverId: z.string(), admittedFault: z.boolean() })),
   events: z.array(z.object({ at: isoTime, actor: z.string(), kind: z.string(), text: z.string() })),
 }).describe('The live state of a case (the workflow query); see ComplaintState in workflows/definitions.ts for every field');

@@ -30,7 +30,7 @@ export function onRules(ctx: Ctx, loaded: CaseRules): void {
   s.policyVersion = loaded.policy.version;
   s.authorityFen = loaded.policy.authorityFen;
   s.rulesSnapshot = loaded.snapshot;
-  record(ctx, 'system', 'received', `complaint via ${s.channel}: ${s.description}`);
+  record(ctx, s.createdBy.id, 'received', `complaint via ${s.channel}: ${s.description}`);
   const received = new Date(s.receivedAt);
   const ack = acknowledgeDeadline(loaded.policy, loaded.calendar, s.tier, received);
   s.deadlines.push({ kind: 'acknowledge', at: iso(ack.at), warnAt: iso(ack.warnAt), provisional: ack.provisional });

@@ -205,6 +205,7 @@ export interface ComplaintState {
   channel: Channel;
   orderKind: OrderKind;
   description: string;
+  createdBy: Actor;
   language: Language;
   status: Status;
   outcome?: Outcome;
@@ -259,6 +260,7 @@ export function initialState(input: ComplaintInput, ids: { complaintId: string; 
     channel: input.channel,
     orderKind: input.orderKind,
     description: input.description,
+    createdBy: input.createdBy,
     language: input.customer.language,
     status: 'received',
     level: 1,

@@ -52,8 +52,8 @@ describe('GET /openapi.json and /docs', () => {
     }
     const actions = doc.paths['/complaints/{id}/actions/{action}'].post;
     expect(Object.keys(actions.responses)).toEqual(expect.arrayContaining(['409', '422']));
-    expect(actions.requestBody.content['application/json'].schema.oneOf).toHaveLength(9);
-    expect(doc.paths['/complaints/{id}/actions/{action}'].post['x-roles']).toEqual(['agent', 'expert', 'supervisor']);
+    expect(actions.requestBody.content['application/json'].schema.oneOf).toHaveLength(12);
+    expect(doc.paths['/complaints/{id}/actions/{action}'].post['x-roles']).toEqual(['agent', 'expert', 'supervisor', 'ops']);
     expect(doc.paths['/complaints/{id}/history'].get['x-roles']).toContain('ops');
   });
 
@@ -107,7 +107,7 @@ describe('the documented response schemas are what the API answers', () => {
     const problems = [
       await api('POST', '/complaints', { body: {} }),
       await api('GET', '/me', { key: null }),
-      await api('POST', `/complaints/${id}/actions/note`, { key: 'dev-ops-key', body: { text: 'x' } }),
+      await api('POST', `/complaints/${id}/actions/resolve`, { key: 'dev-ops-key', body: { reason: 'x' } }),
       await api('GET', '/complaints/complaint-NOPE0003'),
       await api('POST', `/complaints/${id}/actions/propose-settlement`, { body: { refundFen: 10_000_000, platformAtFault: false, reason: 'r' } }),
     ];
