@@ -115,9 +115,10 @@ export async function handleFor(svc: ComplaintsService, id: string): Promise<Wor
   throw new HttpProblem(404, `complaint ${id} not found`);
 }
 
-export async function complaintState(svc: ComplaintsService, complaintId: string, viewer?: Actor): Promise<CaseView> {
+export async function complaintState(svc: ComplaintsService, complaintId: string, viewer?: Actor, probe?: { refundFen?: number }): Promise<CaseView> {
   try {
-    return await (await handleFor(svc, complaintId)).query(stateQuery, ...(viewer ? [viewer] : []));
+    const handle = await handleFor(svc, complaintId);
+    return await (viewer ? handle.query(stateQuery, viewer, probe) : handle.query(stateQuery));
   } catch (err) {
     throw asProblem(err, complaintId);
   }

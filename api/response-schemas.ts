@@ -18,13 +18,15 @@ export const intakeResultSchema = z.object({
   complaintId: z.string(),
   caseRef: z.string(),
   created: z.boolean().describe('false when the intake joined the open complaint of the order'),
-  status: z.enum(STATUSES),
+  status: z.enum([...STATUSES, 'opening']),
   level,
   nextDeadline: isoTime.optional(),
+  repeated: z.boolean().optional().describe('true when this intake key (driver reportId, Idempotency-Key) was handled before: nothing changed'),
 });
 
 export const caseSummarySchema = z.object({
   complaintId: z.string(),
+  caseRef: z.string().optional().describe('this case, for ever: link rows by it'),
   runId: z.string(),
   status: z.enum(STATUSES).optional(),
   level: level.optional(),
@@ -107,3 +109,21 @@ export const meSchema = z.object({
 export type Me = z.infer<typeof meSchema>;
 
 export const healthSchema = z.object({ ok: z.literal(true) });
+
+const verdictSchema = z.object({
+  action: z.string(),
+  allowed: z.boolean(),
+  reason: z.string().optional(),
+  kind: z.enum(['state', 'permission', 'authority', 'input']).optional(),
+  byLevel: z.number().int().min(1).max(3).optional(),
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+
+export const allowedSchema = z.object({
+  complaintId: z.string(),
+  status: z.string(),
+  actions: z.array(verdictSchema),
+  limitFen: z.number().int().optional(),
+  forApproval: verdictSchema.optional(),
+});

@@ -73,6 +73,8 @@ export const listQuerySchema = z
   })
   .strict();
 
+export const allowedQuerySchema = z.object({ refundFen: z.coerce.number().int().min(0).max(100_000_000).optional() }).strict();
+
 export const voucherQuerySchema = z.object({ format: z.enum(['json', 'html']).default('json') }).strict();
 
 const opaqueId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);

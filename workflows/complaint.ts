@@ -159,7 +159,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   }
 
   // Handlers first: a message that arrives with the start must find them registered.
-  setHandler(stateQuery, (viewer) => ({ ...publicView(state), ...(viewer ? { allowed: allowedActions(state, viewer) } : {}) }));
+  setHandler(stateQuery, (viewer, probe) => ({ ...publicView(state), ...(viewer ? { allowed: allowedActions(state, viewer, probe ?? {}) } : {}) }));
 
   setHandler(
     intakeUpdate,

@@ -26,7 +26,7 @@ export { TIMER_LABELS } from '../domain/case/timers';
 export type { AllowedAction } from '../domain/case/machine';
 
 /** What the API and console read: the case without the machine's bookkeeping. */
-export type CaseView = Omit<ComplaintState, 'machine'> & { allowed?: { actions: AllowedAction[]; limitFen?: number } };
+export type CaseView = Omit<ComplaintState, 'machine'> & { allowed?: { actions: AllowedAction[]; limitFen?: number; forApproval?: AllowedAction } };
 
 // Updates: agent actions that need an answer or a refusal.
 export interface ActorArgs {
@@ -109,7 +109,7 @@ export const oaStatusChangedSignal = defineSignal<[{ instanceId: string; status:
 export const opsRetrySignal = defineSignal<[ActorArgs]>('opsRetry');
 
 /** The case as the viewer sees it; with a viewer, also what that person may do on it now. */
-export const stateQuery = defineQuery<CaseView, [Actor?]>('state');
+export const stateQuery = defineQuery<CaseView, [Actor?, { refundFen?: number }?]>('state');
 
 export const SA = {
   status: defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD),

@@ -67,6 +67,7 @@ export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
   ['OpsRetryAccepted', res.opsRetryAcceptedSchema],
   ['History', res.historySchema],
   ['Voucher', res.voucherSchema],
+  ['Allowed', res.allowedSchema],
   ['Me', res.meSchema],
   ['Health', res.healthSchema],
 ];
@@ -122,6 +123,19 @@ export const ROUTES: RouteDoc[] = [
     roles: STAFF,
     pathParams: { id },
     success: { status: 200, description: 'every action, message, money movement, deadline and status change, oldest first', schema: res.historySchema },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/complaints/:id/allowed',
+    tag: 'complaints',
+    summary: 'What the signed-in user may do on the case now, each refusal with its reason, code and who can',
+    description: 'Computed by the case machine (the same function the action validators call). With refundFen, the settlement verdicts are for that amount.',
+    auth: 'apiKey',
+    roles: STAFF,
+    pathParams: { id },
+    query: req.allowedQuerySchema,
+    success: { status: 200, description: 'the verdict of every action', schema: res.allowedSchema },
     errors: [400, 401, 403, 404],
   },
   {

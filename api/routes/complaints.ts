@@ -11,6 +11,7 @@ import type { PageTokens } from '../page-tokens';
 import {
   actionNameSchema,
   actionSchemas,
+  allowedQuerySchema,
   complaintIdSchema,
   createComplaintSchema,
   customerReplySchema,
@@ -54,6 +55,14 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
   router.get('/complaints/:id', staff, async (req, res) => {
     const id = parse(complaintIdSchema, req.params.id);
     res.json(await complaintState(svc, id, actorOf(req.user!)));
+  });
+
+  // What I may do on this case, for an amount I am typing: the console asks instead of guessing.
+  router.get('/complaints/:id/allowed', staff, async (req, res) => {
+    const id = parse(complaintIdSchema, req.params.id);
+    const { refundFen } = parse(allowedQuerySchema, req.query);
+    const state = await complaintState(svc, id, actorOf(req.user!), refundFen === undefined ? undefined : { refundFen });
+    res.json({ complaintId: id, status: state.status, ...state.allowed });
   });
 
   router.get('/complaints/:id/history', staff, async (req, res) => {

@@ -25,20 +25,42 @@ const DECIDING = new Set(['investigating', 'awaiting_customer']);
 const ASKS_FOR_PROOF = /截图|截屏|录屏|screen\s*shot|screenshot|screen capture|付款凭证|支付凭证|proof of payment/i;
 
 function staff(actor: Actor): StaffRole {
-  if (actor.role === 'system' || actor.role === 'customer' || actor.role === 'driver_app') refuse('permission', `${actor.role} cannot take agent actions`);
+  if (actor.role === 'system' || actor.role === 'customer' || actor.role === 'driver_app') refuse('permission', `${actor.role} cannot take agent actions`, { code: 'not_staff' });
   return actor.role;
 }
 
 function atLevel(ctx: Ctx, role: StaffRole): void {
   const verdict = checkCanAct(role, ctx.s.level);
-  if (!verdict.allowed) refuse('permission', verdict.reason, verdict.approverLevel);
+  if (verdict.allowed) return;
+  const myLevel = ROLE_LEVEL[role];
+  if (myLevel === undefined) refuse('permission', verdict.reason, { code: 'read_only' });
+  refuse('permission', verdict.reason, { byLevel: verdict.approverLevel, code: 'above_level', params: { caseLevel: ctx.s.level, myLevel } });
 }
 
-function deciding(ctx: Ctx, actor: Actor, checkLevel = true): StaffRole {
+/** The authority verdict on an amount, refused with the values a client needs to explain it. */
+export function withinAuthority(ctx: Ctx, role: StaffRole, amountFen: number): { allowed: true } | { allowed: false; approverLevel?: Level } {
+  const policy = rules(ctx).policy;
+  const verdict = checkSettlementAuthority(policy, role, amountFen);
+  if (verdict.allowed) return verdict;
+  return { allowed: false, ...(verdict.approverLevel ? { approverLevel: verdict.approverLevel } : {}) };
+}
+
+export function refuseAuthority(ctx: Ctx, role: StaffRole, amountFen: number): never {
+  const policy = rules(ctx).policy;
+  const verdict = checkSettlementAuthority(policy, role, amountFen);
+  if (verdict.allowed) throw new Error('refuseAuthority on an allowed amount');
+  const myLevel = ROLE_LEVEL[role];
+  if (myLevel === undefined) refuse('authority', verdict.reason, { code: 'read_only' });
+  const params = { amountFen, limitFen: policy.authorityFen[myLevel], myLevel };
+  if (!verdict.approverLevel) refuse('authority', verdict.reason, { code: 'exceeds_all', params: { ...params, topFen: policy.authorityFen[3] } });
+  refuse('authority', verdict.reason, { byLevel: verdict.approverLevel, code: 'exceeds', params: { ...params, approverLevel: verdict.approverLevel } });
+}
+
+export function deciding(ctx: Ctx, actor: Actor, checkLevel = true): StaffRole {
   const role = staff(actor);
   const s = ctx.s;
-  if (s.status === 'received') refuse('state', 'the case is still being opened; try again in a moment');
-  if (s.machine.decision || !DECIDING.has(s.status)) refuse('state', `the case is ${s.status}; no more decisions can be taken`);
+  if (s.status === 'received') refuse('state', 'the case is still being opened; try again in a moment', { code: 'opening' });
+  if (s.machine.decision || !DECIDING.has(s.status)) refuse('state', `the case is ${s.status}; no more decisions can be taken`, { code: 'not_open', params: { status: s.status } });
   rules(ctx);
   if (checkLevel) atLevel(ctx, role);
   return role;
@@ -46,8 +68,8 @@ function deciding(ctx: Ctx, actor: Actor, checkLevel = true): StaffRole {
 
 function opsOrSupervisor(ctx: Ctx, actor: Actor): void {
   const role = staff(actor);
-  if (role !== 'ops' && role !== 'supervisor') refuse('permission', 'only ops or a supervisor can act on a case that needs a person', 3);
-  if (ctx.s.status !== 'needs_manual' || !ctx.s.manual) refuse('state', `the case is ${ctx.s.status}; nothing is waiting for ops`);
+  if (role !== 'ops' && role !== 'supervisor') refuse('permission', 'only ops or a supervisor can act on a case that needs a person', { byLevel: 3, code: 'ops_only' });
+  if (ctx.s.status !== 'needs_manual' || !ctx.s.manual) refuse('state', `the case is ${ctx.s.status}; nothing is waiting for ops`, { code: 'nothing_for_ops', params: { status: ctx.s.status } });
 }
 
 function text(args: Record<string, unknown>, key: string, what: string): string {
@@ -71,11 +93,11 @@ function proposal(ctx: Ctx, args: Record<string, unknown>): Proposal {
   if (!SETTLEMENT_KINDS.includes(kind)) refuse('input', `kind must be one of ${SETTLEMENT_KINDS.join(', ')}`);
   const reason = text(args, 'reason', 'a settlement needs a reason the customer will read');
   if (refundFen > 0 && ctx.s.flags.orderNotFound) {
-    refuse('input', `the payment system does not know order ${ctx.s.orderId}; no money can move until a person finds the order`);
+    refuse('input', `the payment system does not know order ${ctx.s.orderId}; no money can move until a person finds the order`, { code: 'order_not_found' });
   }
   if (kind === 'cancellation' && provenFault(ctx)) {
     const proof = ctx.s.findings.filter((f) => f.platformAtFault).map((f) => f.summary.en).join('; ');
-    refuse('input', `the records prove the platform at fault (${proof}); this cannot be settled as a cancellation with a fee: settle it as compensation`);
+    refuse('input', `the records prove the platform at fault (${proof}); this cannot be settled as a cancellation with a fee: settle it as compensation`, { code: 'proven_fault' });
   }
   return { kind, refundFen, platformAtFault: args.platformAtFault === true, reason, forApproval: args.forApproval === true };
 }
@@ -86,8 +108,8 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
     apply(ctx, actor, args) {
       const role = deciding(ctx, actor);
       const p = proposal(ctx, args);
-      const verdict = checkSettlementAuthority(rules(ctx).policy, role, p.refundFen);
-      if (!verdict.allowed && (!p.forApproval || !verdict.approverLevel)) refuse('authority', verdict.reason, verdict.approverLevel);
+      const verdict = withinAuthority(ctx, role, p.refundFen);
+      if (!verdict.allowed && (!p.forApproval || !verdict.approverLevel)) refuseAuthority(ctx, role, p.refundFen);
       const settlement = settlementFor(ctx, actor, { ...p, automatic: false });
       if (verdict.allowed) {
         decideCase(ctx, { kind: 'settle', settlement });
@@ -106,9 +128,8 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
       // Approval is about authority, not about the level the case sits at.
       const role = deciding(ctx, actor, false);
       const pending = ctx.s.pendingProposal;
-      if (!pending) refuse('state', 'there is no settlement waiting for approval');
-      const verdict = checkSettlementAuthority(rules(ctx).policy, role, pending.refundFen);
-      if (!verdict.allowed) refuse('authority', verdict.reason, verdict.approverLevel);
+      if (!pending) refuse('state', 'there is no settlement waiting for approval', { code: 'no_pending' });
+      if (!withinAuthority(ctx, role, pending.refundFen).allowed) refuseAuthority(ctx, role, pending.refundFen);
     },
     apply(ctx, actor) {
       ACTION_DEFS['approve-settlement'].guard(ctx, actor);
@@ -122,7 +143,7 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
   escalate: {
     guard(ctx, actor) {
       deciding(ctx, actor);
-      if (!canEscalate(ctx.s.level)) refuse('state', 'the case is already with a supervisor, the top of the ladder');
+      if (!canEscalate(ctx.s.level)) refuse('state', 'the case is already with a supervisor, the top of the ladder', { code: 'top' });
     },
     apply(ctx, actor, args) {
       ACTION_DEFS.escalate.guard(ctx, actor);
@@ -134,13 +155,13 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
   'request-info': {
     guard(ctx, actor) {
       deciding(ctx, actor);
-      if (ctx.s.status !== 'investigating') refuse('state', `the case is ${ctx.s.status}; it can ask the customer only while investigating`);
+      if (ctx.s.status !== 'investigating') refuse('state', `the case is ${ctx.s.status}; it can ask the customer only while investigating`, { code: 'not_investigating', params: { status: ctx.s.status } });
     },
     apply(ctx, actor, args) {
       ACTION_DEFS['request-info'].guard(ctx, actor);
       const question = text(args, 'question', 'the question is empty');
       if (ASKS_FOR_PROOF.test(question)) {
-        refuse('input', 'the engine reads the payment ledger and the trip trace itself; never ask the customer for screenshots or proof of payment');
+        refuse('input', 'the engine reads the payment ledger and the trip trace itself; never ask the customer for screenshots or proof of payment', { code: 'asks_for_proof' });
       }
       askCustomer(ctx, actor.id, question);
       ctx.reply = { status: ctx.s.status };
@@ -151,7 +172,7 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
   withdraw: {
     guard(ctx, actor) {
       const role = staff(actor);
-      if (role === 'ops') refuse('permission', 'ops cannot withdraw a complaint for the customer');
+      if (role === 'ops') refuse('permission', 'ops cannot withdraw a complaint for the customer', { code: 'read_only' });
       deciding(ctx, actor);
     },
     apply(ctx, actor, args) {
@@ -164,8 +185,8 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
   note: {
     guard(ctx, actor) {
       const role = staff(actor);
-      if (role === 'ops' && ctx.s.status !== 'needs_manual') refuse('permission', 'ops read cases; they write notes only on a case that needs them');
-      if (ctx.s.status === 'closed') refuse('state', 'the case is closed');
+      if (role === 'ops' && ctx.s.status !== 'needs_manual') refuse('permission', 'ops read cases; they write notes only on a case that needs them', { code: 'read_only' });
+      if (ctx.s.status === 'closed') refuse('state', 'the case is closed', { code: 'not_open', params: { status: 'closed' } });
     },
     apply(ctx, actor, args) {
       ACTION_DEFS.note.guard(ctx, actor);
@@ -178,11 +199,11 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
     guard(ctx, actor) {
       const role = staff(actor);
       if (ctx.s.status === 'needs_manual') {
-        if (role !== 'ops' && role !== 'supervisor') refuse('permission', 'a case that needs a person belongs to ops or a supervisor', 3);
+        if (role !== 'ops' && role !== 'supervisor') refuse('permission', 'a case that needs a person belongs to ops or a supervisor', { byLevel: 3, code: 'ops_only' });
       } else {
         deciding(ctx, actor);
       }
-      if (ctx.s.owner === actor.id) refuse('state', `the case is already owned by ${actor.id}`);
+      if (ctx.s.owner === actor.id) refuse('state', `the case is already owned by ${actor.id}`, { code: 'owned_by_me' });
     },
     apply(ctx, actor) {
       ACTION_DEFS.claim.guard(ctx, actor);

@@ -16,8 +16,8 @@ export function iso(d: Date): string {
   return toShanghaiIso(d);
 }
 
-export function refuse(kind: RefusalKind, reason: string, byLevel?: 1 | 2 | 3): never {
-  throw new Refused({ kind, reason, ...(byLevel ? { byLevel } : {}) });
+export function refuse(kind: RefusalKind, reason: string, extra: { byLevel?: 1 | 2 | 3; code?: string; params?: Record<string, string | number> } = {}): never {
+  throw new Refused({ kind, reason, ...extra });
 }
 
 export function record(ctx: Ctx, actor: string, kind: string, text: string): void {
@@ -26,7 +26,7 @@ export function record(ctx: Ctx, actor: string, kind: string, text: string): voi
 
 export function rules(ctx: Ctx): { policy: Policy; calendar: CalendarSnapshot } {
   const r = ctx.s.machine.rules;
-  if (!r) refuse('state', 'the case is still being opened; try again in a moment');
+  if (!r) refuse('state', 'the case is still being opened; try again in a moment', { code: 'opening' });
   return r;
 }
 

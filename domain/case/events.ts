@@ -88,6 +88,9 @@ export interface Refusal {
   reason: string;
   /** Who could do it instead, when someone can (the approver's level). */
   byLevel?: Level;
+  /** A stable name of the rule that refused, with its values, so a client can say it in its language. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export class Refused extends Error {

@@ -3,7 +3,7 @@
  * reason and kind) or the next state and the commands to run. No Temporal, no clock, no I/O:
  * `now` comes in with the event, and the workflow only interprets what comes out.
  */
-import { ACTION_DEFS, limitOf } from './actions';
+import { ACTION_DEFS, deciding, limitOf, refuseAuthority, withinAuthority } from './actions';
 import { clone, record, settle, type Ctx } from './context';
 import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type SearchView } from './events';
 import { onSendDone, onSendFailed } from './messages';
@@ -134,26 +134,57 @@ function onCallFailed(ctx: Ctx, step: string, message: string, status?: number):
 }
 
 export interface AllowedAction {
-  action: ActionName;
+  action: ActionName | 'customer-reply';
   allowed: boolean;
   reason?: string;
   kind?: Refusal['kind'];
   /** Who can do it instead, when the refusal is about level or authority. */
   byLevel?: 1 | 2 | 3;
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
-/** What this person may do on this case now, each refusal with its reason: the console shows this. */
-export function allowedActions(state: ComplaintState, actor: Actor): { actions: AllowedAction[]; limitFen?: number } {
+function verdictOf(action: AllowedAction['action'], check: () => void): AllowedAction {
+  try {
+    check();
+    return { action, allowed: true };
+  } catch (err) {
+    if (!(err instanceof Refused)) throw err;
+    const r = err.refusal;
+    return { action, allowed: false, reason: r.reason, kind: r.kind, ...(r.byLevel ? { byLevel: r.byLevel } : {}), ...(r.code ? { code: r.code, params: r.params ?? {} } : {}) };
+  }
+}
+
+/**
+ * What this person may do on this case now, each refusal with its reason: the console renders
+ * this and holds no rule of its own. With an amount, the settlement verdicts are for that amount.
+ */
+export function allowedActions(state: ComplaintState, actor: Actor, probe: { refundFen?: number } = {}): { actions: AllowedAction[]; limitFen?: number; forApproval?: AllowedAction } {
   const ctx: Ctx = { s: clone(state), now: new Date(0), commands: [] };
-  const actions = ACTIONS.map((action): AllowedAction => {
-    try {
-      ACTION_DEFS[action].guard(ctx, actor);
-      return { action, allowed: true };
-    } catch (err) {
-      if (!(err instanceof Refused)) throw err;
-      return { action, allowed: false, reason: err.refusal.reason, kind: err.refusal.kind, ...(err.refusal.byLevel ? { byLevel: err.refusal.byLevel } : {}) };
-    }
-  });
+  const actions = ACTIONS.map((action) => verdictOf(action, () => ACTION_DEFS[action].guard(ctx, actor)));
+  actions.push(
+    verdictOf('customer-reply', () => {
+      if (actor.role === 'ops' || actor.role === 'system' || actor.role === 'driver_app' || actor.role === 'customer') throw new Refused({ kind: 'permission', reason: 'only case workers relay a customer reply', code: 'read_only' });
+      if (state.status !== 'awaiting_customer') throw new Refused({ kind: 'state', reason: `the case is ${state.status}, not waiting for the customer`, code: 'not_awaiting', params: { status: state.status } });
+    }),
+  );
+  let forApproval: AllowedAction | undefined;
+  const amount = probe.refundFen;
+  if (amount !== undefined) {
+    const i = actions.findIndex((a) => a.action === 'propose-settlement');
+    let approvable = false;
+    actions[i] = verdictOf('propose-settlement', () => {
+      const role = deciding(ctx, actor);
+      const verdict = withinAuthority(ctx, role, amount);
+      if (!verdict.allowed) {
+        approvable = verdict.approverLevel !== undefined;
+        refuseAuthority(ctx, role, amount);
+      }
+    });
+    forApproval = approvable
+      ? { action: 'propose-settlement', allowed: true }
+      : { action: 'propose-settlement', allowed: false, reason: actions[i]!.allowed ? 'within my limit: propose and settle directly' : actions[i]!.reason, code: actions[i]!.allowed ? 'within_limit' : actions[i]!.code, params: actions[i]!.params };
+  }
   const limitFen = actor.role === 'system' || actor.role === 'customer' || actor.role === 'driver_app' ? undefined : limitOf(ctx, actor.role as StaffRole);
-  return { actions, ...(limitFen !== undefined ? { limitFen } : {}) };
+  return { actions, ...(limitFen !== undefined ? { limitFen } : {}), ...(forApproval ? { forApproval } : {}) };
 }
