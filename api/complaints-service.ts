@@ -106,13 +106,18 @@ export async function openComplaint(
  * A case is named by its complaint id (the order's latest case) or by its case reference (that
  * one case, for ever: earlier cases on an order stay reachable after a new one opens).
  */
-export async function handleFor(svc: ComplaintsService, id: string): Promise<WorkflowHandle> {
-  if (id.startsWith('complaint-')) return svc.client.workflow.getHandle(id);
+export async function locate(svc: ComplaintsService, id: string): Promise<{ workflowId: string; runId?: string }> {
+  if (id.startsWith('complaint-')) return { workflowId: id };
   const query = `WorkflowType = '${COMPLAINT_WORKFLOW_TYPE}' AND CaseRef = '${id}' AND ExecutionStatus != 'ContinuedAsNew'`;
   for await (const execution of svc.client.workflow.list({ query, pageSize: 1 })) {
-    return svc.client.workflow.getHandle(execution.workflowId, execution.runId);
+    return { workflowId: execution.workflowId, runId: execution.runId };
   }
   throw new HttpProblem(404, `complaint ${id} not found`);
+}
+
+export async function handleFor(svc: ComplaintsService, id: string): Promise<WorkflowHandle> {
+  const { workflowId, runId } = await locate(svc, id);
+  return svc.client.workflow.getHandle(workflowId, runId);
 }
 
 export async function complaintState(svc: ComplaintsService, complaintId: string, viewer?: Actor, probe?: { refundFen?: number }): Promise<CaseView> {

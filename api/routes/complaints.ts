@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { buildVoucher, voucherHtml } from '../../domain/voucher';
 import { ACTION_UPDATES, customerRepliedSignal, escalateUpdate, opsRetrySignal } from '../../workflows/definitions';
 import { actorOf, CASE_WORKERS, requireRole, STAFF } from '../auth';
-import { actionProblem, asProblem, complaintState, handleFor, hashOf, openComplaint, type ComplaintsService } from '../complaints-service';
+import { actionProblem, asProblem, complaintState, handleFor, hashOf, locate, openComplaint, type ComplaintsService } from '../complaints-service';
 import { HttpProblem, parse } from '../errors';
 import { timelineFromEvents } from '../history';
 import { decodedHistory } from '../history-source';
@@ -42,7 +42,12 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
     const actor = actorOf(req.user!);
     const intakeKey = idempotencyKeyOf(req.get('idempotency-key'));
     const bodyHash = intakeKey ? hashOf(JSON.stringify(body)) : undefined;
-    const result = await openComplaint(svc, { ...body, createdBy: actor }, actor, { intakeKey, bodyHash });
+    let result;
+    try {
+      result = await openComplaint(svc, { ...body, createdBy: actor }, actor, { intakeKey, bodyHash });
+    } catch (err) {
+      throw asProblem(err, `complaint-${body.orderId}`);
+    }
     metrics.complaintsStarted.inc({ channel: body.channel, result: result.created ? 'created' : 'joined' });
     res.status(result.created ? 201 : 200).location(`/complaints/${result.complaintId}`).json(result);
   });
@@ -68,8 +73,8 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
   router.get('/complaints/:id/history', staff, async (req, res) => {
     const id = parse(complaintIdSchema, req.params.id);
     try {
-      const handle = await handleFor(svc, id);
-      res.json({ complaintId: id, entries: timelineFromEvents(await decodedHistory(svc.client, handle.workflowId, (handle as { runId?: string }).runId)) });
+      const run = await locate(svc, id);
+      res.json({ complaintId: id, entries: timelineFromEvents(await decodedHistory(svc.client, run.workflowId, run.runId)) });
     } catch (err) {
       throw asProblem(err, id);
     }

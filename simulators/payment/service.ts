@@ -286,6 +286,18 @@ export class PaymentService {
     this.store.reset();
   }
 
+  /** The provider ends a hold before the time it announced (its own limits changed): it charges at once. */
+  expireHoldNow(orderId: string): OrderLedger {
+    const order = this.order(orderId);
+    const pending = order.pendingAutoCharge;
+    if (!pending?.holdId) throw new Problem(409, 'NOT_HELD', `order ${orderId} has no held charge`);
+    return this.store.update(() => {
+      this.findHold(order, pending.holdId!).maxHoldUntil = this.nowIso();
+      this.settle(order);
+      return this.view(order);
+    });
+  }
+
   stats() {
     const s = this.data.stats;
     const orders = Object.values(this.data.orders);
