@@ -12,6 +12,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -23,7 +24,7 @@ import type { Activities } from '../activities';
 import { toShanghaiIso } from '../domain/calendar';
 import { REFUSAL_FAILURE_TYPE, type CaseEvent, type Command, type Refusal, type RetryClass, type SearchView } from '../domain/case/events';
 import { allowedActions, decide, resumeCommands } from '../domain/case/machine';
-import { initialState, publicView, type ComplaintState } from '../domain/case/state';
+import { initialState, MACHINE_CHANGES, publicView, type ComplaintState } from '../domain/case/state';
 import {
   ACTIONS,
   ACTION_UPDATES,
@@ -49,6 +50,13 @@ const RETRIES: Record<Exclude<RetryClass, 'rules' | 'message'>, Parameters<typeo
 // The rules are a short read of local files: a local activity records them without a task round trip.
 const { loadCaseRules } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 3 } });
 
+/** The machine version a new case decides by: 1 plus the changes this history has seen (see MACHINE_CHANGES). */
+function machineVersion(): number {
+  let version = 1;
+  for (const marker of MACHINE_CHANGES) if (patched(marker)) version += 1;
+  return version;
+}
+
 function failureOf(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ type: REFUSAL_FAILURE_TYPE[refusal.kind], message: refusal.reason, nonRetryable: true, details: [refusal] });
 }
@@ -68,7 +76,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   const caseRef = `${input.orderId}-${info.firstExecutionRunId.replace(/-/g, '').slice(-8).toUpperCase()}`;
   let state: ComplaintState = input.carried
     ? { ...input.carried, continuedRuns: input.carried.continuedRuns + 1, machine: { ...input.carried.machine, calls: {} } }
-    : initialState(input, { complaintId: info.workflowId, caseRef }, toShanghaiIso(new Date()));
+    : initialState(input, { complaintId: info.workflowId, caseRef }, toShanghaiIso(new Date()), machineVersion());
   const inbox: CaseEvent[] = [];
   const timers = new Map<string, CancellationScope>();
   // Cases are started with their search attributes by the API. One started without them (the

@@ -247,9 +247,17 @@ export interface ComplaintState {
   machine: MachineState;
 }
 
-export const MACHINE_VERSION = 1;
+/**
+ * How a change to the machine reaches running cases. A change that would give a running case a
+ * different command sequence appends a marker here and branches on `state.machine.version`; the
+ * interpreter asks `patched()` for each marker when a case starts, so a case started before the
+ * change keeps deciding as it did (and replays), and new cases get the new rule. The replay test
+ * over the captured histories fails when a change needs a marker and has none.
+ */
+export const MACHINE_CHANGES: readonly string[] = [];
+export const MACHINE_VERSION = 1 + MACHINE_CHANGES.length;
 
-export function initialState(input: ComplaintInput, ids: { complaintId: string; caseRef: string }, now: string): ComplaintState {
+export function initialState(input: ComplaintInput, ids: { complaintId: string; caseRef: string }, now: string, version = MACHINE_VERSION): ComplaintState {
   return {
     complaintId: ids.complaintId,
     caseRef: ids.caseRef,
@@ -280,7 +288,7 @@ export function initialState(input: ComplaintInput, ids: { complaintId: string; 
     intakes: input.intakeKey ? { [input.intakeKey]: input.intakeBodyHash ?? '' } : {},
     continuedRuns: 0,
     machine: {
-      version: MACHINE_VERSION,
+      version,
       holdDone: false,
       rulesDone: false,
       chargeNoticeSent: false,
