@@ -94,7 +94,10 @@ function onCallDone(ctx: Ctx, step: string, result: unknown): void {
   if (step.startsWith('evidence:')) {
     onEvidence(ctx, result as Parameters<typeof onEvidence>[1]);
     // Money waits for the ledger: a decision taken before it (or a re-plan) goes on from here.
-    if (s.status === 'settling' && !evidenceInFlight(ctx)) return s.machine.money ? replanMoney(ctx) : planMoney(ctx);
+    if (s.machine.awaitingLedger && s.status === 'settling' && !evidenceInFlight(ctx)) {
+      s.machine.awaitingLedger = false;
+      return s.machine.money ? replanMoney(ctx) : planMoney(ctx);
+    }
     return;
   }
   if (step === 'oa-dispute') {
@@ -113,7 +116,8 @@ function onCallFailed(ctx: Ctx, step: string, message: string, status?: number):
   if (step === 'hold') return onHoldFailed(ctx, message);
   if (step.startsWith('evidence:')) {
     onEvidenceFailed(ctx, message);
-    if (s.status === 'settling' && !evidenceInFlight(ctx)) {
+    if (s.machine.awaitingLedger && s.status === 'settling' && !evidenceInFlight(ctx)) {
+      s.machine.awaitingLedger = false;
       // Without the ledger the money cannot be planned safely: a person decides.
       if (!s.machine.money) s.machine.money = { movements: [], next: 0, replans: 0, notes: [] };
       return needsManual(ctx, `money:${s.machine.money.next}`, `the payment ledger could not be read to plan the money: ${message}`);

@@ -80,6 +80,7 @@ export function decideCase(ctx: Ctx, decision: CaseDecision): void {
   s.status = 'settling';
   if ((s.machine.ledger === undefined || s.machine.ledgerStale) && reliefOf(decision) > 0) {
     // Money is planned on the ledger's net position; without it nothing can be paid safely.
+    s.machine.awaitingLedger = true;
     if (!Object.keys(s.machine.calls).some((k) => k.startsWith('evidence:'))) gatherEvidence(ctx);
     return;
   }
@@ -182,6 +183,7 @@ export function onMovementFailed(ctx: Ctx, index: number, message: string, statu
     }
     record(ctx, 'system', 'money_replan', `re-planning on the ledger as it is now (${money.replans}/${MAX_REPLANS})`);
     s.machine.ledgerStale = true;
+    s.machine.awaitingLedger = true;
     gatherEvidence(ctx);
     return;
   }
@@ -222,7 +224,11 @@ export function resumeManual(ctx: Ctx, actor: string, automatic: boolean): void 
   record(ctx, actor, 'manual_retry', `${automatic ? 'automatic' : 'ops'} retry of ${step}`);
   if (step.startsWith('money:')) {
     s.status = 'settling';
-    s.machine.money!.next = Number(step.slice('money:'.length));
+    if (s.machine.ledger === undefined || s.machine.ledgerStale || !s.machine.money) {
+      s.machine.awaitingLedger = true;
+      return gatherEvidence(ctx);
+    }
+    s.machine.money.next = Number(step.slice('money:'.length));
     runNextMovement(ctx);
   } else if (step === 'apology') {
     s.status = 'apologizing';

@@ -178,6 +178,8 @@ export interface MachineState {
   evidenceStale: boolean;
   decision?: CaseDecision;
   ledger?: LedgerFacts | null;
+  /** The money plan waits for a fresh read of the ledger (a decision before it, or a re-plan). */
+  awaitingLedger?: boolean;
   /** Money moved outside the case since the ledger was read (the provider charged at its hold's end). */
   ledgerStale?: boolean;
   trip?: TripFacts | null;

@@ -34,6 +34,10 @@ export function desiredTimers(s: ComplaintState): Timer[] {
   if (s.status === 'closed') return [];
   const m = s.machine;
   const timers: Timer[] = [];
+  for (const [what, at] of Object.entries(m.retries)) timers.push({ id: `retry:${what}:${at}`, at, label: TIMER_LABELS.retry(what) });
+  // While the first read of the records is out (bounded to a minute), the case may settle at
+  // once on agreed facts: its promises are armed when that answer is in, not before.
+  if (m.evidenceRuns === 1 && Object.keys(m.calls).some((k) => k.startsWith('evidence:'))) return timers;
   const deadline = m.currentDeadline;
   if (s.status === 'investigating' && deadline) {
     timers.push(
@@ -44,7 +48,9 @@ export function desiredTimers(s: ComplaintState): Timer[] {
   }
   if (s.status === 'awaiting_customer' && s.nextDeadline) timers.push({ id: `reply:${s.nextDeadline}`, at: s.nextDeadline, label: TIMER_LABELS.customerReply });
   const ack = s.deadlines.find((d) => d.kind === 'acknowledge');
-  if (ack && !m.ackDelivered && !m.ackMissed && !s.apologyDelivered) timers.push({ id: `ack:${ack.at}`, at: ack.at, label: TIMER_LABELS.acknowledge });
+  // Watched once an attempt has failed: while the first send is out, its answer comes first.
+  const ackOut = Object.values(m.sends).some((x) => x.purpose === 'acknowledgement');
+  if (ack && !m.ackDelivered && !m.ackMissed && !s.apologyDelivered && !ackOut && s.status !== 'received') timers.push({ id: `ack:${ack.at}`, at: ack.at, label: TIMER_LABELS.acknowledge });
   if (s.hold?.status === 'held' && OPEN_WORK.has(s.status) && m.rules) {
     const expiry = new Date(s.hold.maxHoldUntil);
     if (!m.chargeNoticeSent) {
@@ -56,7 +62,6 @@ export function desiredTimers(s: ComplaintState): Timer[] {
   }
   const dueAt = m.ledger?.pendingChargeDueAt;
   if (!s.hold && dueAt && !m.chargeDisputeTold && OPEN_WORK.has(s.status)) timers.push({ id: `charge-due:${dueAt}`, at: dueAt, label: TIMER_LABELS.chargeDue });
-  for (const [what, at] of Object.entries(m.retries)) timers.push({ id: `retry:${what}:${at}`, at, label: TIMER_LABELS.retry(what) });
   if (s.status === 'needs_manual' && s.manual) {
     if (!s.manual.deadlineMissed) timers.push({ id: `manual-deadline:${s.manual.deadline}`, at: s.manual.deadline, label: TIMER_LABELS.opsDeadline });
     if (s.manual.retryAt) timers.push({ id: `manual-retry:${s.manual.retryAt}`, at: s.manual.retryAt, label: TIMER_LABELS.opsRetry });

@@ -62,6 +62,9 @@ export class CaseDriver {
     if (!t.ok) return t;
     this.state = t.state;
     for (const c of t.commands) {
+      // The machine never asks twice for what is already in flight.
+      const step = c.type === 'call' ? c.step : c.type === 'send' ? `send:${c.step}` : undefined;
+      if (step && this.calls.has(step)) throw new Error(`${step} asked for while in flight`);
       this.log.push(c);
       if (c.type === 'call') this.calls.set(c.step, c);
       if (c.type === 'send') this.calls.set(`send:${c.step}`, c);

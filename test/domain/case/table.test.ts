@@ -122,6 +122,9 @@ test('the acknowledgement deadline is watched: not delivered by then, ops are fl
   d.done('rules', RULES);
   d.done('hold', null);
   d.done('evidence:', { ledger: null, trip: null });
+  // The first round fails on both channels; the background retry waits half an hour.
+  d.fail('send:ack', 'gateway down');
+  d.fail('send:ack', 'gateway down');
   const ackTimer = [...d.timers.values()].find((t) => t.id.startsWith('ack:'));
   expect(ackTimer?.at).toBe(d.state.deadlines.find((x) => x.kind === 'acknowledge')!.at);
   d.fire('ack:');
