@@ -184,10 +184,10 @@ export function mountActions(container, { me, complaintId, onDone }) {
 
     for (const f of forms) {
       const names = [...f.querySelectorAll('button[data-action]')].map((b) => b.dataset.action);
-      // A form whose every action the server refuses for the case's state does not apply now; a
-      // refusal for who I am stays in view, disabled, so the reason says who can.
+      // A form the server refuses whole, partly for the case's state, does not apply now; one
+      // refused only for who I am stays in view, disabled, so the reason says who can.
       const serverSays = names.map((name) => (name === 'propose' || name === 'forApproval' ? general : v[name]));
-      f.hidden = serverSays.every(refusedForState) && !answered(f);
+      f.hidden = serverSays.every((x) => !x.allowed) && serverSays.some(refusedForState) && !answered(f);
     }
     for (const [name, verdict] of Object.entries(v)) showVerdict(container, name, verdict, verdict.local ? verdict.text : verdictText(verdict));
     // One reason is enough when every button in a row says the same thing.
