@@ -33,11 +33,14 @@ export function message(formEl, kind, text) {
 /** A form that answered keeps its message in view. */
 export const answered = (formEl) => formEl.querySelector('.form-msg').textContent !== '';
 
-/** True when the text is there; otherwise the form says what is missing. */
+/** True when the text is there (an earlier "missing" goes away); otherwise the form says what is missing. */
 export function need(formEl, text, key) {
-  if (text) return true;
-  message(formEl, 'error', t(key));
-  return false;
+  if (!text) {
+    message(formEl, 'error', t(key));
+    return false;
+  }
+  if (formEl.querySelector('.form-msg').textContent === t(key)) message(formEl, 'info', '');
+  return true;
 }
 
 /** Sends actions for one case; a refusal (409/422/400) shows the server's message in the form. */

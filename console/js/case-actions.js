@@ -156,12 +156,15 @@ export function mountActions(container, { me, complaintId, onDone }) {
       delete proposeBtn.dataset.verdict;
     }
 
-    notice.hidden = general.allowed;
-    notice.textContent = general.allowed ? '' : verdictText(general);
+    // Ops unsticking a case need not be told that no decisions can be taken: their panel says what can.
+    const opsShown = ops.update(state, v);
+    notice.hidden = general.allowed || opsShown;
+    notice.textContent = notice.hidden ? '' : verdictText(general);
 
     const limitFen = state.allowed?.limitFen;
     summary.textContent = [
-      me.role ? t('act.me', { role: label('role', me.role), level: me.level ? `L${me.level}` : t('me.readOnly') }) : t('me.roleUnknown'),
+      // The ops role's own label already says read-only.
+      me.role ? (me.level ? t('act.me', { role: label('role', me.role), level: `L${me.level}` }) : t('act.meNoLevel', { role: label('role', me.role) })) : t('me.roleUnknown'),
       t('act.caseAt', { level: state.level, role: level(state.level) }),
       limitFen !== undefined ? t('act.myLimit', { limit: fen(limitFen) }) : null,
     ]
@@ -202,7 +205,6 @@ export function mountActions(container, { me, complaintId, onDone }) {
       for (const input of f.querySelectorAll('textarea')) input.disabled = blocked;
     }
     for (const input of propose.querySelectorAll('input, textarea, select')) input.disabled = !general.allowed;
-    ops.update(state, v);
   }
 
   onLangChange(() => state && update(state));

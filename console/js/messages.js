@@ -7,7 +7,6 @@ export const MESSAGES = {
     'nav.new': '新建投诉',
     'nav.signOut': '退出登录',
     'me.unknown': '未知用户',
-    'me.readOnly': '只读',
     'me.roleUnknown': '角色未知',
     'me.fallback': '（登录时所选角色）',
     'me.fallbackHint': '服务器暂不提供 GET /me，显示的是登录时选择的角色',
@@ -177,6 +176,7 @@ export const MESSAGES = {
 
     'act.title': '我可执行的操作',
     'act.me': '我：{role}（{level}）',
+    'act.meNoLevel': '我：{role}',
     'act.caseAt': '案件在 L{level} {role}',
     'act.myLimit': '我的结算权限 {limit}',
     'act.working': '正在提交…',
@@ -350,7 +350,6 @@ export const MESSAGES = {
     'nav.new': 'New complaint',
     'nav.signOut': 'Sign out',
     'me.unknown': 'unknown user',
-    'me.readOnly': 'read-only',
     'me.roleUnknown': 'role unknown',
     'me.fallback': '(role picked at sign-in)',
     'me.fallbackHint': 'The server has no GET /me yet; this is the role picked at sign-in',
@@ -520,6 +519,7 @@ export const MESSAGES = {
 
     'act.title': 'Actions at my level',
     'act.me': 'Me: {role} ({level})',
+    'act.meNoLevel': 'Me: {role}',
     'act.caseAt': 'case at L{level} {role}',
     'act.myLimit': 'my settlement limit {limit}',
     'act.working': 'Sending…',

@@ -55,7 +55,7 @@ export function mountOpsPanel(container, { run }) {
     if (action && handlers[action]) void handlers[action]();
   });
 
-  /** verdicts: the server's, by button. */
+  /** verdicts: the server's, by button. True when the panel is shown. */
   function update(next, verdicts) {
     state = next;
     const m = state.status === 'needs_manual' ? state.manual : undefined;
@@ -64,8 +64,6 @@ export function mountOpsPanel(container, { run }) {
       const allowed = Boolean(m) && verdicts[name]?.allowed === true && !verdicts[name].unknown;
       f.hidden = !allowed && !answered(f);
       any = any || !f.hidden;
-      const btn = f.querySelector(`button[data-action="${name}"]`);
-      if (allowed && f.querySelector('.form-msg').textContent !== t('act.working')) btn.disabled = false;
     }
     panel.hidden = !any;
     fill(
@@ -83,6 +81,7 @@ export function mountOpsPanel(container, { run }) {
         : null,
     );
     refreshCountdowns(details);
+    return any;
   }
 
   return { update };

@@ -214,6 +214,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
     expect(await page.getByTestId('btn-escalate').isDisabled()).toBe(true);
     expect(await page.getByTestId('why-escalate').textContent()).toContain('L2');
+    await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-agent-escalated.png') });
     await page.locator('[data-testid="notification"][data-purpose="escalation"]').first().waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'case-agent-escalated.png'), fullPage: true });
 
@@ -326,6 +327,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(await page.locator('#propose-kind option:checked').textContent()).toBe('Goodwill gesture');
     await page.locator('#propose-reason').fill('fee above the 20% cap');
     await page.screenshot({ path: path.join(SHOTS, 'case-propose-verdict-en.png'), fullPage: true });
+    await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-propose-verdict-en.png') });
     await page.getByTestId('btn-forApproval').click();
     await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
     await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
@@ -401,6 +403,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
       expect(await page.getByTestId('act-notice').textContent()).toBe('案件状态为“待人工处理”，不能再做决定。');
       expect(await page.getByTestId('ops-panel').isHidden()).toBe(true);
       expect(await page.getByTestId('form-propose').isHidden()).toBe(true);
+      await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-needs-manual-agent.png') });
 
       // Ops see the reason, the deadline in Beijing time and the three ways out.
       await page.getByTestId('sign-out').click();
@@ -413,7 +416,10 @@ describeBrowser('agent console (chromium, real stack)', () => {
       expect(await panel.textContent()).toContain('退款或扣款调整');
       expect(await panel.textContent()).toContain('不再自动重试');
       for (const name of ['retry', 'settleByHand', 'closeWithApology']) expect(await page.getByTestId(`btn-${name}`).isEnabled()).toBe(true);
+      expect(await page.getByTestId('act-notice').isHidden()).toBe(true);
+      expect(await page.getByTestId('act-summary').textContent()).toMatch(/^我：运营（只读） · /);
       await page.screenshot({ path: path.join(SHOTS, 'case-needs-manual-ops.png'), fullPage: true });
+      await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-needs-manual-ops.png') });
 
       // Cancelling the confirmation sends nothing.
       await page.getByTestId('btn-retry').click();
@@ -435,6 +441,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
       await page.getByTestId('btn-settleByHand').click();
       await dialog.waitFor();
       expect(await dialog.textContent()).toContain('BANK-778');
+      expect(await page.getByTestId('msg-settleByHand').textContent()).toBe('');
       await page.screenshot({ path: path.join(SHOTS, 'confirm-settle-by-hand.png') });
       await page.getByTestId('confirm-yes').click();
       await page.locator('[data-testid="msg-settleByHand"].alert-ok').waitFor();
