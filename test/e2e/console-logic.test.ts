@@ -4,6 +4,8 @@
  * driven by the case machine's own allowedActions so a new refusal code cannot go unworded; and
  * the amount probe, whose latest answer wins.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { allowedActions, type AllowedAction } from '../../domain/case/machine';
 import { initialState, type Actor, type ComplaintState } from '../../domain/case/state';
 import { DEFAULT_POLICY } from '../../domain/policy';
@@ -164,6 +166,19 @@ describe("the server's verdicts, worded by the console", () => {
     expect(leaks).toEqual([]);
   });
 
+  test.each(verdicts.WORDED_CODES)('code %s reads as a sentence in zh and en, with no English in the Chinese', (code) => {
+    const v = { allowed: false, code, params: { status: 'awaiting_customer', caseLevel: 2, myLevel: 1, amountFen: 80_000, limitFen: 20_000, approverLevel: 2, topFen: 2_000_000 }, reason: 'the server sentence' };
+    const zh = inLang('zh', () => verdicts.verdictText(v));
+    const en = inLang('en', () => verdicts.verdictText(v));
+    for (const text of [zh, en]) {
+      expect(text).not.toBe(v.reason);
+      expect(text).not.toMatch(/\{\w+\}|undefined|—/);
+    }
+    expect(englishIn(zh)).toEqual([]);
+    expect(en).toMatch(/^[A-Z¥]/);
+    expect(zh).not.toBe(en);
+  });
+
   test('a refusal without a code is only ever one of the ops actions, which the console hides when refused', () => {
     const codeless = [...new Set(refused.filter(({ v }) => !v.code).map(({ v }) => v.action))];
     expect(codeless.every((a) => ['settle-by-hand', 'close-with-apology'].includes(a))).toBe(true);
@@ -201,6 +216,13 @@ describe("the server's verdicts, worded by the console", () => {
     expect(mapped.note).toMatchObject({ allowed: true });
     expect(verdicts.amountVerdicts({ error: new Error('404') })).toEqual({ propose: expect.objectContaining({ unknown: true }), forApproval: expect.objectContaining({ unknown: true }) });
   });
+});
+
+test('the console keeps no copy of the rules: no authority mirror, no limits read from the case', () => {
+  const dir = path.join(__dirname, '..', '..', 'console', 'js');
+  expect(fs.existsSync(path.join(dir, 'authority.js'))).toBe(false);
+  const sources = fs.readdirSync(dir).filter((f) => f.endsWith('.js')).map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')] as const);
+  expect(sources.filter(([, text]) => /authorityFen|approverLevelFor|OPEN_FOR_ACTIONS/.test(text)).map(([f]) => f)).toEqual([]);
 });
 
 describe('the amount probe', () => {
