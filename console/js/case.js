@@ -11,7 +11,7 @@ import { renderLevels, renderNotes, renderNotifications, renderTimeline } from '
 import { mountActions } from './case-actions.js';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
-const BUSY_STATUSES = new Set(['received', 'acknowledged', 'settling', 'apologizing']);
+const BUSY_STATUSES = new Set(['received', 'settling', 'apologizing']);
 
 let me;
 let actions;
