@@ -138,7 +138,9 @@ export function asProblem(err: unknown, complaintId: string): unknown {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
       const status = cause.type === 'InvalidState' ? 409 : 422;
-      return new HttpProblem(status, cause.message, { type: cause.type });
+      const refusal = cause.details?.[0] as { code?: string; params?: Record<string, string | number>; byLevel?: number } | undefined;
+      const rule = refusal?.code ? { code: refusal.code, params: refusal.params ?? {}, ...(refusal.byLevel ? { byLevel: refusal.byLevel } : {}) } : {};
+      return new HttpProblem(status, cause.message, { type: cause.type, ...rule });
     }
   }
   return err;

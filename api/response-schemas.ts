@@ -12,6 +12,9 @@ export const problemSchema = z.object({
     .optional()
     .describe('zod issues of a 400'),
   type: z.enum(['InvalidState', 'NotPermitted', 'AuthorityExceeded', 'InvalidInput']).optional().describe("the workflow's refusal type on 409/422"),
+  code: z.string().optional().describe('the rule that refused, for a client to word in its language'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe("the rule's values"),
+  byLevel: z.number().int().min(1).max(3).optional().describe('the level that can do it instead'),
 });
 
 export const intakeResultSchema = z.object({

@@ -226,7 +226,7 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
   'settle-by-hand': {
     guard(ctx, actor) {
       opsOrSupervisor(ctx, actor);
-      if (!ctx.s.manual!.step.startsWith('money:')) refuse('state', 'only a refused payment can be settled by hand');
+      if (!ctx.s.manual!.step.startsWith('money:')) refuse('state', 'only a refused payment can be settled by hand', { code: 'not_money' });
     },
     apply(ctx, actor, args) {
       ACTION_DEFS['settle-by-hand'].guard(ctx, actor);
@@ -237,7 +237,7 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
   'close-with-apology': {
     guard(ctx, actor) {
       opsOrSupervisor(ctx, actor);
-      if (ctx.s.manual!.step === 'apology') refuse('state', 'the apology itself is what failed: retry its delivery; a case never closes without it');
+      if (ctx.s.manual!.step === 'apology') refuse('state', 'the apology itself is what failed: retry its delivery; a case never closes without it', { code: 'apology_first' });
     },
     apply(ctx, actor, args) {
       ACTION_DEFS['close-with-apology'].guard(ctx, actor);
