@@ -56,6 +56,11 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     res.status(status).json({ error: CLIENT_ERROR_TEXT[err.type as string] ?? (err.expose ? String(err.message) : 'bad request') });
     return;
   }
+  if (grpcCode(err, [8])) {
+    // RESOURCE_EXHAUSTED: too many in-flight updates on the case (or a namespace rate limit). The case is fine; slow down.
+    res.status(429).set('retry-after', '2').json({ error: 'the case is busy with other requests; retry after the Retry-After delay' });
+    return;
+  }
   if (temporalUnavailable(err)) {
     // Not the client's mistake and not a bug: the case store is away for a moment. Try again.
     res.status(503).set('retry-after', '5').json({ error: 'the Temporal service is unavailable; retry shortly' });
@@ -65,10 +70,13 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   res.status(500).json({ error: 'internal error' });
 };
 
-/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4), as the client reports them directly or wrapped. */
-function temporalUnavailable(err: unknown): boolean {
+/** A gRPC status among `codes`, as the client reports it directly or wrapped. */
+function grpcCode(err: unknown, codes: number[]): boolean {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (e.code === 14 || e.code === 4) return true;
+    if (typeof e.code === 'number' && codes.includes(e.code)) return true;
   }
   return false;
 }
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4). */
+const temporalUnavailable = (err: unknown) => grpcCode(err, [14, 4]);

@@ -54,7 +54,13 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
   router.post('/complaints', caseWorkers, async (req, res) => {
     const body = parse(createComplaintSchema, req.body);
     const actor = actorOf(req.user!);
-    const result = await openComplaint(svc, { ...body, createdBy: actor }, actor);
+    const outcome = await openComplaint(svc, { ...body, createdBy: actor }, actor);
+    if ('opening' in outcome) {
+      metrics.complaintsStarted.inc({ channel: body.channel, result: 'opening' });
+      res.status(202).location(`/complaints/${outcome.opening.complaintId}`).json(outcome.opening);
+      return;
+    }
+    const result = outcome.answered;
     metrics.complaintsStarted.inc({ channel: body.channel, result: result.created ? 'created' : 'joined' });
     res.status(result.created ? 201 : 200).location(`/complaints/${result.complaintId}`).json(result);
   });
