@@ -89,7 +89,7 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.use(metricsRouter(metrics), docsRouter());
+  app.use(metricsRouter(metrics), docsRouter({ codecOpen: config.developmentKeys }));
 
   const tokens = pageTokens(pageTokenKey(config.pageTokenSecret));
   app.use(authenticate(config.apiKeys), meRouter(config), complaintsRouter(svc, metrics, tokens));

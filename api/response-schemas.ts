@@ -23,6 +23,13 @@ export const intakeResultSchema = z.object({
   nextDeadline: isoTime.optional(),
 });
 
+export const intakeOpeningSchema = z.object({
+  complaintId: z.string(),
+  status: z.literal('opening').describe('the case is started; its worker has not answered yet'),
+});
+
+export const driverIntakeSchema = z.union([intakeResultSchema, intakeOpeningSchema]);
+
 export const caseSummarySchema = z.object({
   complaintId: z.string(),
   runId: z.string(),
@@ -83,7 +90,11 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-export const historySchema = z.object({ complaintId: z.string(), entries: z.array(historyEntrySchema) });
+export const historySchema = z.object({
+  complaintId: z.string(),
+  entries: z.array(historyEntrySchema),
+  nextPageToken: z.string().optional().describe('present while more history follows: pass it as pageToken'),
+});
 
 export const voucherSchema = z.looseObject({
   voucherNo: z.string(),
