@@ -31,7 +31,7 @@ export function loadPolicy(file: string | undefined): Policy {
   try {
     return mergePolicy(DEFAULT_POLICY, raw);
   } catch (err) {
-    throw new Error(`Policy file ${file} is ${(err as Error).message}`);
+    throw new Error(`Policy file ${file} is invalid: ${(err as Error).message.replace(/^invalid policy: /, '')}`);
   }
 }
 
