@@ -48,6 +48,8 @@ const CLIENT_ERROR_TEXT: Record<string, string> = {
 /** Client mistakes are 4xx with a reason; only our own faults are 500, and they are logged. */
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   if (err instanceof HttpProblem) {
+    // Every "retry later" says when.
+    if (err.status === 503 && !res.get('retry-after')) res.set('retry-after', '5');
     res.status(err.status).json({ error: err.message, ...err.extra });
     return;
   }

@@ -27,10 +27,20 @@ export interface DriverReportsDeps {
 
 const WINDOW_MS = 60_000;
 
+/** Without its nonce and rate memory the webhook cannot tell a replay from a report: it refuses (fails closed), retryably. */
+async function withStore<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    console.error('webhook store unavailable:', (err as Error).message);
+    throw new HttpProblem(503, 'replay protection is unavailable; retry later');
+  }
+}
+
 /** Fixed one-minute windows in the shared counter; over the limit is a 429 with Retry-After. */
 async function overLimit(counter: RateCounter, key: string, limit: number, res: Response): Promise<boolean> {
   const now = Date.now();
-  const { count, resetAt } = await counter.hit(key, WINDOW_MS, now);
+  const { count, resetAt } = await withStore(() => counter.hit(key, WINDOW_MS, now));
   const resetSeconds = Math.max(1, Math.ceil((resetAt - now) / 1000));
   res.set('ratelimit-policy', `${limit};w=${WINDOW_MS / 1000}`);
   res.set('ratelimit', `limit=${limit}, remaining=${Math.max(0, limit - count)}, reset=${resetSeconds}`);
@@ -63,11 +73,13 @@ export function driverReportsRouter({ svc, metrics, secret, ratePerMinute, drive
   // The signature covers the exact bytes sent, so this route reads the raw body, not parsed JSON.
   router.post(DRIVER_REPORTS_PATH, perAddress, express.raw({ type: () => true, limit: '64kb' }), async (req, res) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const verdict = await verifySignedRequest(
-      secret,
-      { signature: req.get(SIGNATURE_HEADERS.signature), timestamp: req.get(SIGNATURE_HEADERS.timestamp), nonce: req.get(SIGNATURE_HEADERS.nonce), rawBody },
-      stores,
-      Date.now(),
+    const verdict = await withStore(() =>
+      verifySignedRequest(
+        secret,
+        { signature: req.get(SIGNATURE_HEADERS.signature), timestamp: req.get(SIGNATURE_HEADERS.timestamp), nonce: req.get(SIGNATURE_HEADERS.nonce), rawBody },
+        stores,
+        Date.now(),
+      ),
     );
     if (!verdict.ok) throw new HttpProblem(verdict.status, verdict.reason);
     if (!req.is('application/json')) throw new HttpProblem(415, 'request bodies must be application/json');

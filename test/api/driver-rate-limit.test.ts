@@ -48,3 +48,21 @@ test('behind a trusted proxy each client address has its own bucket; untrusted, 
   expect(await statusesFrom(true, ['10.0.0.1', '10.0.0.2', '10.0.0.1'])).toEqual([401, 401, 429]);
   expect(await statusesFrom(false, ['10.0.0.1', '10.0.0.2'])).toEqual([401, 429]);
 });
+
+test('with its shared store unreachable the webhook refuses with 503 and Retry-After, never a 500', async () => {
+  const { RedisStores } = await import('../../api/webhook-stores');
+  // Never connected (port 1): every store call fails at once.
+  const stores = new RedisStores('redis://127.0.0.1:1');
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const server = http.createServer(inProcessApp({ webhookStores: stores }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const res = await postDriverReport(driverReportBody(uniqueOrderId('NOREDIS')), { baseUrl: `http://127.0.0.1:${(server.address() as { port: number }).port}`, secret: TEST_WEBHOOK_SECRET });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+  } finally {
+    errors.mockRestore();
+    await new Promise((resolve) => server.close(resolve));
+    await stores.close();
+  }
+});
