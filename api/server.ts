@@ -30,6 +30,8 @@ export async function startApi(env: Env): Promise<ApiServer> {
       pageTokenSecret: env.PAGE_TOKEN_SECRET,
       webhookStores: stores,
       intakeAnswerMs: env.INTAKE_ANSWER_TIMEOUT_MS,
+      driverWebhookRatePerMinute: env.WEBHOOK_RATE_PER_ADDRESS,
+      driverRatePerMinute: env.WEBHOOK_RATE_PER_DRIVER,
       trustProxy: trustProxySetting(env.TRUST_PROXY),
       codec: payloadCodec(env),
       developmentKeys: !env.API_KEYS,

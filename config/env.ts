@@ -32,6 +32,10 @@ export const envSchema = z.object({
   INTAKE_ANSWER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
   /** Express `trust proxy`: false (default), true, a hop count, or a comma list of proxy addresses/subnets. */
   TRUST_PROXY: z.string().default('false'),
+  /** Driver webhook requests a minute per client address, counted before the signature check. */
+  WEBHOOK_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(600),
+  /** Driver reports a minute per driver id, counted once the signature holds. */
+  WEBHOOK_RATE_PER_DRIVER: z.coerce.number().int().min(1).default(60),
   /** Shared nonce and rate-limit store for several API replicas; unset keeps them in the process. */
   REDIS_URL: z.string().url().optional(),
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
