@@ -5,7 +5,7 @@ import { SmsClient } from './clients/sms';
 import { createMessageActivities } from './messages';
 import { createOaActivities } from './oa';
 import { createPaymentActivities } from './payment';
-import { createRulesActivities } from './rules';
+import { createRulesActivities, type RulesMetrics } from './rules';
 
 export interface ActivityDeps {
   payment: PaymentClient;
@@ -13,6 +13,7 @@ export interface ActivityDeps {
   oa: OaClient;
   policyFile?: string;
   calendarDir: string;
+  rulesMetrics?: RulesMetrics;
 }
 
 export function createActivities(deps: ActivityDeps) {

@@ -30,11 +30,22 @@ const grpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5 } as const;
 export interface ComplaintsService {
   client: Client;
   taskQueue: string;
+  /** How long an intake waits for the case's own answer before answering "opening" (202). */
+  intakeAnswerMs: number;
 }
+
+/** The case exists but its worker has not answered yet: the client fetches the state later. */
+export interface IntakeOpening {
+  complaintId: string;
+  status: 'opening';
+}
+
+export type IntakeOutcome = { answered: IntakeResult } | { opening: IntakeOpening };
 
 /**
  * Opens the order's complaint or joins the open one, atomically: the workflow id is derived from
  * the order and the conflict policy uses the running case, so two requests never open two cases.
+ * Answers within `intakeAnswerMs` once the case is started, whether or not a worker is polling.
  */
 export interface IntakeOptions {
   driverReport?: DriverReport;
@@ -70,11 +81,11 @@ export async function openComplaint(
   fields: Omit<ComplaintInput, 'intakeId' | 'driverReport'>,
   actor: Actor,
   opts: IntakeOptions = {},
-): Promise<IntakeResult> {
+): Promise<IntakeOutcome> {
   const { driverReport, intakeKey, bodyHash } = opts;
   if (intakeKey) {
     const earlier = await handledBefore(svc, fields.orderId, intakeKey, bodyHash);
-    if (earlier) return earlier;
+    if (earlier) return { answered: earlier };
   }
   const intakeId = crypto.randomUUID();
   const keyed = intakeKey ? { intakeKey, ...(bodyHash ? { intakeBodyHash: bodyHash } : {}) } : {};
@@ -96,10 +107,28 @@ export async function openComplaint(
       ...(intakeKey ? [{ key: SA.intakeKeys, value: [intakeKey] }] : []),
     ]),
   });
-  return svc.client.workflow.executeUpdateWithStart(intakeUpdate, {
+  const answer = svc.client.workflow.executeUpdateWithStart(intakeUpdate, {
     args: [{ intakeId, actor, ...keyed, ...(driverReport ? { driverReport } : {}) }],
     startWorkflowOperation,
   });
+  const outcome = await Promise.race([answer.then((answered) => ({ answered })), delay(svc.intakeAnswerMs).then(() => undefined)]);
+  if (outcome) return outcome;
+  // The start half of update-with-start is done by the time the server holds the update, so a
+  // running case under the order's id is this intake's case (new, or the open one it joins).
+  const complaintId = complaintWorkflowId(fields.orderId);
+  const running = await svc.client.workflow
+    .getHandle(complaintId)
+    .describe()
+    .then((d) => d.status.name === 'RUNNING')
+    .catch(() => false);
+  if (!running) return { answered: await answer };
+  // The worker may still answer later; nobody waits for it, so its late failure is only logged.
+  answer.catch((err) => console.error(`intake on ${complaintId} answered late with an error:`, (err as Error).message));
+  return { opening: { complaintId, status: 'opening' } };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 /**

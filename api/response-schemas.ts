@@ -27,6 +27,13 @@ export const intakeResultSchema = z.object({
   repeated: z.boolean().optional().describe('true when this intake key (driver reportId, Idempotency-Key) was handled before: nothing changed'),
 });
 
+export const intakeOpeningSchema = z.object({
+  complaintId: z.string(),
+  status: z.literal('opening').describe('the case is started; its worker has not answered yet'),
+});
+
+export const driverIntakeSchema = z.union([intakeResultSchema, intakeOpeningSchema]);
+
 export const caseSummarySchema = z.object({
   complaintId: z.string(),
   caseRef: z.string().optional().describe('this case, for ever: link rows by it'),
@@ -88,7 +95,11 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-export const historySchema = z.object({ complaintId: z.string(), entries: z.array(historyEntrySchema) });
+export const historySchema = z.object({
+  complaintId: z.string(),
+  entries: z.array(historyEntrySchema),
+  nextPageToken: z.string().optional().describe('present while more history follows: pass it as pageToken'),
+});
 
 export const voucherSchema = z.looseObject({
   voucherNo: z.string(),

@@ -75,6 +75,13 @@ export const listQuerySchema = z
 
 export const allowedQuerySchema = z.object({ refundFen: z.coerce.number().int().min(0).max(100_000_000).optional() }).strict();
 
+export const historyQuerySchema = z
+  .object({
+    pageSize: z.coerce.number().int().min(1).max(500).default(100).describe('history events per page (workflow bookkeeping events are not counted)'),
+    pageToken: z.string().max(2000).optional().describe('the nextPageToken of the previous page, unchanged'),
+  })
+  .strict();
+
 export const voucherQuerySchema = z.object({ format: z.enum(['json', 'html']).default('json') }).strict();
 
 const opaqueId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/);

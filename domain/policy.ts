@@ -3,6 +3,7 @@
  * recorded in the workflow history), so publishing a new version never changes open cases.
  */
 import { z } from 'zod';
+import { workingHoursSchema } from './calendar-data';
 
 const minutes = z.number().positive();
 const fen = z.number().int().nonnegative();
@@ -19,10 +20,8 @@ const tierTargetsSchema = z.object({
 
 export const policySchema = z.object({
   version: z.string().min(1),
-  workingHours: z.object({
-    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
-    end: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/),
-  }),
+  /** Asia/Shanghai; the same schema the calendar checks them with. */
+  workingHours: workingHoursSchema,
   /** Share of a target after which the owner is warned, e.g. 0.75. */
   warningRatio: z.number().gt(0).lt(1),
   targets: z.object({ individual: tierTargetsSchema, premium: tierTargetsSchema, enterprise: tierTargetsSchema }),

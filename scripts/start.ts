@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT, readEnv } from '../config/env';
+import { startRedis, type RedisProcess } from './redis';
 import { startDevServer } from './temporal-server';
 
 const env = readEnv();
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
     dynamicConfig: { 'history.transferProcessorMaxPollRPS': 1000 },
   });
 
+  // Only when configured: one API process keeps its webhook nonces in memory and needs no Redis.
+  const redis = await localRedis();
   const children = [launch('simulators', 'simulators/server.ts'), launch('worker', 'worker.ts'), launch('api', 'api/server.ts')];
   let stopping = false;
   const stop = async (code: number) => {
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
       ),
     );
     await server.stop();
+    await redis?.stop();
     console.log('stopped; complaints are kept in data/temporal.db');
     process.exit(code);
   };
@@ -76,9 +80,18 @@ async function main(): Promise<void> {
   Agent console:   http://127.0.0.1:${env.API_PORT}/console/
   Temporal Web UI: ${server.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows
   Temporal gRPC:   ${server.address}
-  Simulators:      http://127.0.0.1:${env.SIMULATOR_PORT}  (payment, SMS outbox, OA)
+  Simulators:      http://127.0.0.1:${env.SIMULATOR_PORT}  (payment, SMS outbox, OA)${redis ? `\n  Redis:           ${redis.url}  (webhook nonces and rate limits)` : ''}
   Press Ctrl-C to stop.
 `);
+}
+
+/** REDIS_URL on this machine: start Debian's redis-server there, data under data/redis. A remote one is the operator's. */
+async function localRedis(): Promise<RedisProcess | undefined> {
+  if (!env.REDIS_URL) return undefined;
+  const url = new URL(env.REDIS_URL);
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') return undefined;
+  console.log(`starting redis-server on port ${url.port || 6379} (data/redis) ...`);
+  return startRedis({ port: Number(url.port || 6379), dir: path.join(dataDir, 'redis'), persist: true });
 }
 
 main().catch((err) => {

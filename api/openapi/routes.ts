@@ -22,16 +22,38 @@ export interface RouteDoc {
   pathParams?: Record<string, { schema: z.ZodType; description: string }>;
   query?: z.ZodObject;
   headers?: Record<string, { schema: z.ZodType; description: string }>;
-  /** One schema, or one per value of a path parameter (the action route). */
-  body?: { schema: z.ZodType } | { byPathParam: string; schemas: Record<string, z.ZodType> };
+  /** `required: false` when an absent body means {} (actions that take no fields). */
+  body?: { schema: z.ZodType; required?: boolean };
   success: { status: number; description: string; schema?: z.ZodType; contentType?: string; alsoHtml?: boolean };
-  /** Other success statuses with the same body. */
-  alsoSuccess?: Array<{ status: number; description: string }>;
+  /** Other success statuses: the same body unless a schema is given. */
+  alsoSuccess?: Array<{ status: number; description: string; schema?: z.ZodType }>;
+  /** The response body names a case (`complaintId`): the document links it to every case route. */
+  linksToCase?: boolean;
   /** Answered with a Problem body. */
   errors: number[];
 }
 
 const id = { schema: req.complaintIdSchema, description: 'the complaint id, `complaint-<orderId>` (the order\'s latest case), or a case reference `<orderId>-<8 hex>` (that one case)' };
+
+const ACTION_SUMMARIES: Record<req.ActionName, string> = {
+  'propose-settlement': 'Propose a settlement (compensation, goodwill or a cancellation); within my authority it settles at once, else it waits for approval',
+  'approve-settlement': 'Approve the settlement waiting for my level',
+  escalate: 'Escalate the case to the next level',
+  'request-info': 'Ask the customer a question; the clock pauses until the reply',
+  resolve: 'Resolve the case without money moving',
+  reject: 'Reject the complaint, with the reason the customer is told',
+  withdraw: 'Record that the customer withdrew the complaint',
+  note: 'Add an internal note',
+  claim: "Take the case from its level's queue",
+  retry: 'Ops: run the refused step of a needs_manual case again now',
+  'settle-by-hand': 'Ops: record that the refused money was paid outside the engine; the case goes on to its apology',
+  'close-with-apology': 'Ops: give up on the refused step, with the reason; the case closes with its apology',
+};
+
+/** Actions with no fields: an absent body is {}. */
+const EMPTY_ACTIONS = new Set<req.ActionName>(['approve-settlement', 'claim', 'retry']);
+/** Ops unstick and annotate cases; they never decide them. */
+const OPS_ACTIONS = new Set<req.ActionName>(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
 const ACTION_BODY_IDS: Record<req.ActionName, string> = {
   'propose-settlement': 'ProposeSettlement',
   'approve-settlement': 'ApproveSettlement',
@@ -59,6 +81,8 @@ export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
 export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
   ['Problem', res.problemSchema],
   ['IntakeResult', res.intakeResultSchema],
+  ['IntakeOpening', res.intakeOpeningSchema],
+  ['DriverIntake', res.driverIntakeSchema],
   ['CaseSummary', res.caseSummarySchema],
   ['CaseList', res.caseListSchema],
   ['ComplaintState', res.complaintStateSchema],
@@ -88,8 +112,16 @@ export const ROUTES: RouteDoc[] = [
     roles: CASE_WORKERS,
     body: { schema: req.createComplaintSchema },
     success: { status: 201, description: 'a new case was opened', schema: res.intakeResultSchema },
-    alsoSuccess: [{ status: 200, description: 'the order already had an open case; this intake joined it (created=false)' }],
-    errors: [400, 401, 403, 413, 415],
+    alsoSuccess: [
+      { status: 200, description: 'the order already had an open case; this intake joined it (created=false)' },
+      {
+        status: 202,
+        description: 'the case is started but its worker has not answered within the intake bound (INTAKE_ANSWER_TIMEOUT_MS, 3 s): fetch it later at Location',
+        schema: res.intakeOpeningSchema,
+      },
+    ],
+    linksToCase: true,
+    errors: [400, 401, 403, 413, 415, 429],
   },
   {
     method: 'get',
@@ -118,10 +150,12 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/complaints/:id/history',
     tag: 'complaints',
-    summary: "The case's timeline, read from its Temporal event history",
+    summary: "The case's timeline, read from its Temporal event history, one page at a time",
+    description: 'Paged by history events (pageSize, nextPageToken); only the page asked for is decrypted.',
     auth: 'apiKey',
     roles: STAFF,
     pathParams: { id },
+    query: req.historyQuerySchema,
     success: { status: 200, description: 'every action, message, money movement, deadline and status change, oldest first', schema: res.historySchema },
     errors: [400, 401, 403, 404],
   },
@@ -150,20 +184,22 @@ export const ROUTES: RouteDoc[] = [
     success: { status: 200, description: 'the voucher, as JSON or printable HTML (format=html)', schema: res.voucherSchema, alsoHtml: true },
     errors: [400, 401, 403, 404, 409],
   },
-  {
-    method: 'post',
-    path: '/complaints/:id/actions/:action',
-    tag: 'complaints',
-    summary: 'Act on a case: propose or approve a settlement, escalate, ask the customer, resolve, reject, withdraw, note, claim; ops: retry, settle-by-hand, close-with-apology',
-    description:
-      'Each action is a workflow Update whose validator asks the case machine. It refuses what the case state or the actor\'s authority does not allow: 409 (InvalidState) or 422 (NotPermitted, AuthorityExceeded naming the approving level, InvalidInput). Ops may only note, claim, retry, settle-by-hand and close-with-apology (403 otherwise).',
-    auth: 'apiKey',
-    roles: STAFF,
-    pathParams: { id, action: { schema: req.actionNameSchema, description: 'the action; it decides the body schema' } },
-    body: { byPathParam: 'action', schemas: req.actionSchemas },
-    success: { status: 200, description: "the Update's result", schema: res.actionResultSchema },
-    errors: [400, 401, 403, 404, 409, 413, 415, 422],
-  },
+  ...(Object.keys(req.actionSchemas) as req.ActionName[]).map(
+    (action): RouteDoc => ({
+      method: 'post',
+      path: `/complaints/:id/actions/${action}`,
+      tag: 'actions',
+      summary: ACTION_SUMMARIES[action],
+      description:
+        "A workflow Update whose validator asks the case machine. It refuses what the case state or the actor's authority does not allow: 409 (InvalidState, or the case is closed) or 422 (NotPermitted, AuthorityExceeded naming the approving level, InvalidInput), with the refusal's code and values.",
+      auth: 'apiKey',
+      roles: OPS_ACTIONS.has(action) ? STAFF : CASE_WORKERS,
+      pathParams: { id },
+      body: { schema: req.actionSchemas[action], required: !EMPTY_ACTIONS.has(action) },
+      success: { status: 200, description: "the Update's result", schema: res.actionResultSchema },
+      errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
+    }),
+  ),
   {
     method: 'post',
     path: '/complaints/:id/customer-reply',
@@ -174,7 +210,7 @@ export const ROUTES: RouteDoc[] = [
     pathParams: { id },
     body: { schema: req.customerReplySchema },
     success: { status: 202, description: 'the reply was handed to the case', schema: res.replyAcceptedSchema },
-    errors: [400, 401, 403, 404, 409, 413, 415],
+    errors: [400, 401, 403, 404, 409, 413, 415, 429],
   },
   {
     method: 'post',
@@ -186,7 +222,7 @@ export const ROUTES: RouteDoc[] = [
     pathParams: { id },
     body: { schema: req.emptyBodySchema },
     success: { status: 202, description: 'the case retries now', schema: res.opsRetryAcceptedSchema },
-    errors: [400, 401, 403, 404, 409, 413, 415],
+    errors: [400, 401, 403, 404, 409, 413, 415, 429],
   },
   {
     method: 'post',
@@ -218,11 +254,17 @@ export const ROUTES: RouteDoc[] = [
     path: '/webhooks/driver-reports',
     tag: 'webhooks',
     summary: "A driver app reports a problem with a ride: it opens the order's complaint or joins the open one",
-    description: 'Signed, not keyed: X-Signature is the hex HMAC-SHA256 of `${X-Timestamp}.${X-Nonce}.${raw body}` with the shared driver webhook secret. Rate-limited per address.',
+    description:
+      'Signed, not keyed: X-Signature is the hex HMAC-SHA256 of `${X-Timestamp}.${X-Nonce}.${raw body}` with the shared driver webhook secret. Rate-limited per address and per driver.',
     auth: 'signature',
     headers: signedHeaders,
     body: { schema: req.driverReportBodySchema },
-    success: { status: 202, description: 'the report is on the case (created=false when it joined the open one)', schema: res.intakeResultSchema },
+    success: {
+      status: 202,
+      description: "the report is on the case (created=false when it joined the open one), or status opening when the case's worker has not answered within the intake bound",
+      schema: res.driverIntakeSchema,
+    },
+    linksToCase: true,
     errors: [400, 401, 413, 415, 429, 503],
   },
   {

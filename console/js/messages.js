@@ -123,6 +123,7 @@ export const MESSAGES = {
 
     'flash.created': '投诉已受理，案件号 {ref}。',
     'flash.existing': '该订单已有进行中的投诉（案件号 {ref}），已为您打开。',
+    'flash.opening': '投诉已受理，系统正在建立案件；稍后刷新即可看到详情。',
     'flash.deadline': '已告知客户的处理时限：',
 
     'flag.none': '无异常标记。',
@@ -466,6 +467,7 @@ export const MESSAGES = {
 
     'flash.created': 'Complaint registered as case {ref}.',
     'flash.existing': 'This order already has an open complaint (case {ref}); it is opened here.',
+    'flash.opening': 'The complaint is received and the case is being opened; refresh in a moment to see it.',
     'flash.deadline': 'The customer was promised a resolution by',
 
     'flag.none': 'No flags.',

@@ -31,6 +31,7 @@ export function onRules(ctx: Ctx, loaded: CaseRules): void {
   s.authorityFen = loaded.policy.authorityFen;
   s.rulesSnapshot = loaded.snapshot;
   record(ctx, s.createdBy.id, 'received', `complaint via ${s.channel}: ${s.description}`);
+  if (loaded.snapshot?.stale) record(ctx, 'system', 'rules_stale', `the rules files are broken; this case runs on the last good snapshot ${loaded.snapshot.snapshotId} of ${loaded.snapshot.loadedAt}`);
   const received = new Date(s.receivedAt);
   const ack = acknowledgeDeadline(loaded.policy, loaded.calendar, s.tier, received);
   s.deadlines.push({ kind: 'acknowledge', at: iso(ack.at), warnAt: iso(ack.warnAt), provisional: ack.provisional });

@@ -51,7 +51,7 @@ export interface CaseRules {
   policy: Policy;
   calendar: CalendarSnapshot;
   /** Which files and versions were used; `stale` when a broken file was passed over for the last good one. */
-  snapshot?: { id: string; loadedAt: string; stale?: boolean };
+  snapshot?: { snapshotId: string; loadedAt: string; stale?: boolean; staleReason?: string };
 }
 
 export interface Deadline {
