@@ -47,6 +47,8 @@ const WORDING = {
   proven_fault: [[], () => t('why.provenFault')],
   ops_only: [[], () => t('why.opsOnly')],
   nothing_for_ops: [['status'], (p) => t('why.nothingForOps', { status: label('status', p.status) })],
+  not_money: [[], () => t('why.notMoney')],
+  apology_first: [[], () => t('why.apologyFirst')],
   owned_by_me: [[], () => t('why.ownedByMe')],
   opening: [[], () => t('why.opening')],
 };

@@ -91,9 +91,14 @@ test('a calendar file broken while the worker runs: the case opens on the last g
   expect(res.status).toBe(201);
   const id = `complaint-${orderId}`;
   try {
-    await eventually(async () => ((await get(`/complaints/${id}`)).status === 'investigating' ? true : undefined), 30_000, 'the case past received');
-    const timeline = (await get(`/complaints/${id}/history`)).entries as Array<{ kind: string; text: string }>;
-    expect(timeline.find((e) => e.kind === 'rules_loaded')?.text).toMatch(/last good snapshot [0-9a-f]{16} of .*STALE/);
+    const state = await eventually(async () => {
+      const s = await get(`/complaints/${id}`);
+      return s.status === 'investigating' ? s : undefined;
+    }, 30_000, 'the case past received');
+    // The case records which snapshot it runs on, and says so on its own record.
+    expect(state.rulesSnapshot).toMatchObject({ snapshotId: expect.stringMatching(/^[0-9a-f]{16}$/), stale: true });
+    const events = state.events as Array<{ kind: string; text: string }>;
+    expect(events.find((e) => e.kind === 'rules_stale')?.text).toMatch(/last good snapshot [0-9a-f]{16} of /);
     const metrics = await (await fetch(metricsUrl)).text();
     expect(metrics).toMatch(/complaint_rules_stale_loads_total 1\b/);
     expect(metrics).toMatch(/complaint_rules_files_broken 1\b/);

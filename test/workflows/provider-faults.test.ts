@@ -46,8 +46,9 @@ test('an SMS sent but answered too late is not sent again on retry', async () =>
     expect(res.status).toBe(201);
     const s = await eventually(async () => {
       const st = (await api('GET', `/complaints/${res.body.complaintId}`)).body;
-      return st.status === 'investigating' ? st : undefined;
+      return st.status === 'investigating' && st.acknowledgedAt ? st : undefined;
     }, 30_000, 'acknowledged');
+    expect(s.notifications.filter((n: { purpose: string }) => n.purpose === 'acknowledgement').map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`)).toEqual(['sms:delivered']);
     const { messages } = await simulator('GET', '/sms/outbox');
     const acks = messages.filter((m: { outId: string }) => m.outId === `${s.caseRef}:ack:sms`);
     expect(acks).toHaveLength(1);
