@@ -13,6 +13,7 @@ import { docsRouter } from './routes/docs';
 import { driverReportsRouter } from './routes/driver-reports';
 import { meRouter } from './routes/me';
 import { metricsRouter } from './routes/metrics';
+import { paymentNotificationsRouter, type WechatPayNotifyConfig } from './routes/payment-notifications';
 
 export interface ApiConfig {
   taskQueue: string;
@@ -26,6 +27,8 @@ export interface ApiConfig {
   codec: PayloadCodec;
   /** True while the public development keys are in force. */
   developmentKeys: boolean;
+  /** WeChat Pay's platform certificate and APIv3 key, for its refund notifications. */
+  wechatpay?: WechatPayNotifyConfig;
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
@@ -41,6 +44,9 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
 
   // Before the JSON parser: the webhook's signature is over the raw bytes.
   app.use(driverReportsRouter({ svc, metrics, secret: config.driverWebhookSecret, ratePerMinute: config.driverWebhookRatePerMinute ?? 120 }));
+
+  // Before the JSON parser too: WeChat Pay signs the raw bytes.
+  app.use(paymentNotificationsRouter({ svc, wechatpay: config.wechatpay }));
 
   // Before the 64 kB JSON limit: the Web UI decodes whole histories in one call.
   app.use(

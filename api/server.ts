@@ -4,6 +4,8 @@ import { readEnv, type Env } from '../config/env';
 import { dataConverter, payloadCodec } from '../codec/data-converter';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
+import { pem } from '../activities/rails/payment/from-env';
+import type { WechatPayNotifyConfig } from './routes/payment-notifications';
 
 export interface ApiServer {
   url: string;
@@ -23,6 +25,7 @@ export async function startApi(env: Env): Promise<ApiServer> {
       driverWebhookSecret: env.DRIVER_WEBHOOK_SECRET,
       codec: payloadCodec(env),
       developmentKeys: !env.API_KEYS,
+      wechatpay: wechatpayNotifyConfig(env),
     },
   });
   const server: Server = await new Promise((resolve) => {
@@ -36,6 +39,17 @@ export async function startApi(env: Env): Promise<ApiServer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();
     },
+  };
+}
+
+/** Configured when the platform certificate and APIv3 key are: the notification route needs nothing else. */
+function wechatpayNotifyConfig(env: Env): WechatPayNotifyConfig | undefined {
+  if (!env.WECHATPAY_MCHID || !env.WECHATPAY_PLATFORM_SERIAL || !env.WECHATPAY_PLATFORM_CERT || !env.WECHATPAY_APIV3_KEY) return undefined;
+  return {
+    mchid: env.WECHATPAY_MCHID,
+    platformSerial: env.WECHATPAY_PLATFORM_SERIAL,
+    platformCertificate: pem(env.WECHATPAY_PLATFORM_CERT, 'WECHATPAY_PLATFORM_CERT'),
+    apiV3Key: env.WECHATPAY_APIV3_KEY,
   };
 }
 

@@ -7,6 +7,7 @@ import type { StaffRole } from '../../domain/types';
 import { CASE_WORKERS, STAFF } from '../auth';
 import * as res from '../response-schemas';
 import * as req from '../schemas';
+import { WECHATPAY_REFUND_NOTIFY_PATH, wechatpayNotificationSchema } from '../routes/payment-notifications';
 
 export type Auth = 'apiKey' | 'signature' | 'none';
 
@@ -207,6 +208,24 @@ export const ROUTES: RouteDoc[] = [
     body: { schema: req.driverReportBodySchema },
     success: { status: 202, description: 'the report is on the case (created=false when it joined the open one)', schema: res.intakeResultSchema },
     errors: [400, 401, 413, 415, 429, 503],
+  },
+  {
+    method: 'post',
+    path: WECHATPAY_REFUND_NOTIFY_PATH,
+    tag: 'webhooks',
+    summary: "WeChat Pay posts a refund's result (REFUND.SUCCESS, ABNORMAL or CLOSED); the order's case is signalled",
+    description:
+      'Signed by WeChat Pay, not keyed: Wechatpay-Signature is RSA-SHA256 over `${Wechatpay-Timestamp}\\n${Wechatpay-Nonce}\\n${raw body}\\n`, verified with the platform certificate named by Wechatpay-Serial; the resource is AEAD_AES_256_GCM-encrypted with the APIv3 key. 401 when the signature does not verify (nothing changes), 204 when the case was told or no case waits.',
+    auth: 'none',
+    headers: {
+      'Wechatpay-Timestamp': { schema: z.string().regex(/^[0-9]{1,12}$/), description: 'unix seconds; must be within 5 minutes of the server clock' },
+      'Wechatpay-Nonce': { schema: z.string().min(1).max(64), description: 'random string signed with the body' },
+      'Wechatpay-Serial': { schema: z.string().min(1).max(64), description: 'serial of the platform certificate that signed it' },
+      'Wechatpay-Signature': { schema: z.string().min(1).max(1024), description: 'base64 RSA-SHA256 signature' },
+    },
+    body: { schema: wechatpayNotificationSchema },
+    success: { status: 204, description: 'verified and passed to the case (or no case waits for it)' },
+    errors: [400, 401, 413, 415, 503],
   },
   {
     method: 'get',

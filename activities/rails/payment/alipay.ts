@@ -62,7 +62,8 @@ export class AlipayPaymentAdapter implements PaymentPort {
         const status = err.responseHttpStatus ?? (err.message.match(/status: (\d+)/) ? Number(RegExp.$1) : 0);
         // A signature that does not verify is not Alipay talking: never act on it, never retry into it.
         const forged = err.message.includes('验签失败');
-        throw railError('alipay', method, !forged && (status === 0 || status >= 500 || status === 429), status, err.responseDataRaw ?? null, err.message);
+        const timedOut = /timeout/i.test(`${(err.cause as Error | undefined)?.name ?? ''} ${err.message}`);
+        throw railError('alipay', method, !forged && (status === 0 || status >= 500 || status === 429), status, err.responseDataRaw ?? null, err.message, timedOut);
       }
       throw err;
     }

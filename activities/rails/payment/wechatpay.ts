@@ -87,7 +87,8 @@ export class WechatPayAdapter implements PaymentPort {
       // The plugin refuses a 2xx whose signature does not verify: not the rail talking, never acted on.
       const forged = typeof e.code === 'string' && e.code.startsWith('EV3_RES_');
       const retryable = !forged && (status === 0 || status >= 500);
-      throw railError('wechatpay', what, retryable, forged ? 502 : status, e.response?.data ?? null, `${e.response?.data?.code ?? e.code ?? ''} ${e.response?.data?.message ?? e.message}`.trim());
+      const timedOut = e.code === 'ECONNABORTED' || e.code === 'ETIMEDOUT';
+      throw railError('wechatpay', what, retryable, forged ? 502 : status, e.response?.data ?? null, `${e.response?.data?.code ?? e.code ?? ''} ${e.response?.data?.message ?? e.message}`.trim(), timedOut);
     }
   }
 
