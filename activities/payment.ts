@@ -115,6 +115,10 @@ export function createPaymentActivities(deps: { payment: PaymentPort }) {
       const once = async (part: RailRefundRequest | (Omit<RailRefundRequest, 'transactionRef'> & { transactionRef?: string })) => {
         const ref = { orderId: part.orderId, transactionRef: part.transactionRef ?? '' };
         const known = await classify('refund query', () => payment.queryRefund(part.outRequestNo, ref));
+        if (known && known.amountFen !== part.amountFen) {
+          // The number already paid something else: asking again would not change it, and paying would be a second refund.
+          throw ApplicationFailure.nonRetryable(`refund number ${part.outRequestNo} was used for ${known.amountFen} fen, not ${part.amountFen}`, 'ProviderRejected', { known });
+        }
         return known ?? (await classify('refund', () => payment.refund(part as RailRefundRequest)));
       };
       if (req.transactionRef !== undefined || payment.rail === 'internal') {
