@@ -13,7 +13,7 @@ import { docsRouter } from './routes/docs';
 import { driverReportsRouter } from './routes/driver-reports';
 import { meRouter } from './routes/me';
 import { metricsRouter } from './routes/metrics';
-import { paymentNotificationsRouter, type WechatPayNotifyConfig } from './routes/payment-notifications';
+import { paymentNotificationsRouter, type AlipayNotifyConfig, type WechatPayNotifyConfig } from './routes/payment-notifications';
 
 export interface ApiConfig {
   taskQueue: string;
@@ -29,6 +29,8 @@ export interface ApiConfig {
   developmentKeys: boolean;
   /** WeChat Pay's platform certificate and APIv3 key, for its refund notifications. */
   wechatpay?: WechatPayNotifyConfig;
+  /** Alipay's public key (and the app's keys the SDK needs), for its deposit-back messages. */
+  alipay?: AlipayNotifyConfig;
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
@@ -46,7 +48,7 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.use(driverReportsRouter({ svc, metrics, secret: config.driverWebhookSecret, ratePerMinute: config.driverWebhookRatePerMinute ?? 120 }));
 
   // Before the JSON parser too: WeChat Pay signs the raw bytes.
-  app.use(paymentNotificationsRouter({ svc, wechatpay: config.wechatpay }));
+  app.use(paymentNotificationsRouter({ svc, wechatpay: config.wechatpay, alipay: config.alipay }));
 
   // Before the 64 kB JSON limit: the Web UI decodes whole histories in one call.
   app.use(

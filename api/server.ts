@@ -5,7 +5,7 @@ import { dataConverter, payloadCodec } from '../codec/data-converter';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
 import { pem } from '../activities/rails/payment/from-env';
-import type { WechatPayNotifyConfig } from './routes/payment-notifications';
+import type { AlipayNotifyConfig, WechatPayNotifyConfig } from './routes/payment-notifications';
 
 export interface ApiServer {
   url: string;
@@ -26,6 +26,7 @@ export async function startApi(env: Env): Promise<ApiServer> {
       codec: payloadCodec(env),
       developmentKeys: !env.API_KEYS,
       wechatpay: wechatpayNotifyConfig(env),
+      alipay: alipayNotifyConfig(env),
     },
   });
   const server: Server = await new Promise((resolve) => {
@@ -51,6 +52,11 @@ function wechatpayNotifyConfig(env: Env): WechatPayNotifyConfig | undefined {
     platformCertificate: pem(env.WECHATPAY_PLATFORM_CERT, 'WECHATPAY_PLATFORM_CERT'),
     apiV3Key: env.WECHATPAY_APIV3_KEY,
   };
+}
+
+function alipayNotifyConfig(env: Env): AlipayNotifyConfig | undefined {
+  if (!env.ALIPAY_APP_ID || !env.ALIPAY_PRIVATE_KEY || !env.ALIPAY_PUBLIC_KEY) return undefined;
+  return { appId: env.ALIPAY_APP_ID, privateKey: pem(env.ALIPAY_PRIVATE_KEY, 'ALIPAY_PRIVATE_KEY'), alipayPublicKey: pem(env.ALIPAY_PUBLIC_KEY, 'ALIPAY_PUBLIC_KEY') };
 }
 
 if (require.main === module) {

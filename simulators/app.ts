@@ -15,6 +15,7 @@ import { SmsService } from './sms/service';
 import { smsRouter } from './sms/routes';
 import { alipayAdminRouter } from './alipay/admin';
 import { alipayRouter } from './alipay/gateway';
+import { AlipayDepositBacks } from './alipay/deposit-back';
 import { loadOrCreateAlipayCredentials, type AlipayCredentials } from './alipay/keys';
 import { wechatpayAdminRouter, wechatpayCredentialsRouter } from './wechatpay/admin';
 import { loadOrCreateWechatPayCredentials } from './wechatpay/keys';
@@ -43,6 +44,7 @@ export interface SimulatorState {
   faults: Faults;
   /** The Alipay gateway and WeChat Pay APIv3 move money in the same books as /payment. */
   alipay: AlipayCredentials;
+  alipayDepositBacks: AlipayDepositBacks;
   wechatpay: WechatPayService;
 }
 
@@ -56,12 +58,14 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
   const now = opts.now ?? (() => new Date());
   const keys = opts.apiKeys ?? keysFromEnv();
   const payment = new PaymentService(opts.dataDir, now);
+  const alipay = loadOrCreateAlipayCredentials(opts.dataDir);
   const state: SimulatorState = {
     payment,
     sms: new SmsService(opts.dataDir, now),
     oa: new OaService(opts.dataDir, now),
     faults: new Faults(),
-    alipay: loadOrCreateAlipayCredentials(opts.dataDir),
+    alipay,
+    alipayDepositBacks: new AlipayDepositBacks(opts.dataDir, payment, alipay, now),
     wechatpay: new WechatPayService(opts.dataDir, payment, loadOrCreateWechatPayCredentials(opts.dataDir), now),
   };
 
@@ -74,12 +78,13 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
   app.use('/sms', requireBearer(keys.sms, 'sms'), state.faults.middleware('sms'), smsRouter(state.sms, state.faults));
   app.use('/oa', requireBearer(keys.oa, 'oa'), state.faults.middleware('oa'), oaRouter(state.oa));
   // The rails share the payment fault switch: one outage hits whichever rail the worker uses.
-  app.use('/alipay', express.urlencoded({ extended: false }), state.faults.middleware('payment'), alipayRouter(state.payment, state.alipay));
+  app.use('/alipay', express.urlencoded({ extended: false }), state.faults.middleware('payment'), alipayRouter(state.payment, state.alipay, state.alipayDepositBacks));
   app.use('/wechatpay', state.faults.middleware('payment'), wechatpayRouter(state.payment, state.wechatpay));
-  app.use('/_admin/alipay', alipayAdminRouter(state.alipay));
+  app.use('/_admin/alipay', alipayAdminRouter(state.alipay, state.alipayDepositBacks));
   app.use('/_admin/wechatpay', wechatpayAdminRouter(state.wechatpay), wechatpayCredentialsRouter(state.wechatpay));
   app.post('/_admin/reset', (_req, _res, next) => {
     state.wechatpay.reset();
+    state.alipayDepositBacks.reset();
     next();
   });
   app.use('/_admin', adminRouter(state));
@@ -90,6 +95,7 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
     try {
       state.payment.runDue();
       state.wechatpay.runDue();
+      state.alipayDepositBacks.runDue();
     } catch (err) {
       // A failing disk write must not kill the process mid-test; the next tick retries.
       console.error('simulators: auto-charge tick failed:', err);

@@ -6,7 +6,7 @@
 import { defineSignal } from '@temporalio/workflow';
 
 export interface RefundNotification {
-  rail: 'wechatpay';
+  rail: 'wechatpay' | 'alipay';
   /** The rail's notification id: the same id again is a redelivery, not news. */
   notificationId: string;
   orderId: string;

@@ -66,7 +66,7 @@ function parameters(r: RouteDoc): Json[] {
 
 function requestBody(r: RouteDoc, refs: Map<z.ZodType, string>): Json | undefined {
   if (!r.body) return undefined;
-  if ('schema' in r.body) return { required: true, content: { 'application/json': { schema: { $ref: SCHEMA_REF(refs.get(r.body.schema)!) } } } };
+  if ('schema' in r.body) return { required: true, content: { [r.body.contentType ?? 'application/json']: { schema: { $ref: SCHEMA_REF(refs.get(r.body.schema)!) } } } };
   const byValue = Object.entries(r.body.schemas).map(([value, schema]) => [value, refs.get(schema)!] as const);
   return {
     required: false,

@@ -7,7 +7,7 @@ import type { StaffRole } from '../../domain/types';
 import { CASE_WORKERS, STAFF } from '../auth';
 import * as res from '../response-schemas';
 import * as req from '../schemas';
-import { WECHATPAY_REFUND_NOTIFY_PATH, wechatpayNotificationSchema } from '../routes/payment-notifications';
+import { ALIPAY_REFUND_NOTIFY_PATH, WECHATPAY_REFUND_NOTIFY_PATH, alipayMessageSchema, wechatpayNotificationSchema } from '../routes/payment-notifications';
 
 export type Auth = 'apiKey' | 'signature' | 'none';
 
@@ -24,7 +24,7 @@ export interface RouteDoc {
   query?: z.ZodObject;
   headers?: Record<string, { schema: z.ZodType; description: string }>;
   /** One schema, or one per value of a path parameter (the action route). */
-  body?: { schema: z.ZodType } | { byPathParam: string; schemas: Record<string, z.ZodType> };
+  body?: { schema: z.ZodType; contentType?: string } | { byPathParam: string; schemas: Record<string, z.ZodType> };
   success: { status: number; description: string; schema?: z.ZodType; contentType?: string; alsoHtml?: boolean };
   /** Other success statuses with the same body. */
   alsoSuccess?: Array<{ status: number; description: string }>;
@@ -52,6 +52,8 @@ export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
   ['EmptyBody', req.emptyBodySchema],
   ['CodecPayloads', req.codecPayloadsSchema],
   ['DriverReport', req.driverReportBodySchema],
+  ['WechatPayRefundNotification', wechatpayNotificationSchema],
+  ['AlipayDepositBackMessage', alipayMessageSchema],
   ...(Object.entries(req.actionSchemas) as Array<[req.ActionName, z.ZodType]>).map(([name, schema]): [string, z.ZodType] => [ACTION_BODY_IDS[name], schema]),
 ];
 export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
@@ -225,6 +227,18 @@ export const ROUTES: RouteDoc[] = [
     },
     body: { schema: wechatpayNotificationSchema },
     success: { status: 204, description: 'verified and passed to the case (or no case waits for it)' },
+    errors: [400, 401, 413, 415, 503],
+  },
+  {
+    method: 'post',
+    path: ALIPAY_REFUND_NOTIFY_PATH,
+    tag: 'webhooks',
+    summary: "Alipay pushes a card refund's deposit back (credited S or bounced F); the order's case is signalled",
+    description:
+      'Signed by Alipay, not keyed: RSA2 over the sorted parameters but sign and sign_type, verified with the Alipay public key by the SDK. Answers the text `success` when the case was told or no case waits; 401 when the signature does not verify (nothing changes).',
+    auth: 'none',
+    body: { schema: alipayMessageSchema, contentType: 'application/x-www-form-urlencoded' },
+    success: { status: 200, description: 'the word success, which stops Alipay retrying', contentType: 'text/plain' },
     errors: [400, 401, 413, 415, 503],
   },
   {

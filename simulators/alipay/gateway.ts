@@ -8,6 +8,7 @@ import { createSign, createVerify } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { PaymentService } from '../payment/service';
 import { AlipayError, alipayMethods } from './methods';
+import type { AlipayDepositBacks } from './deposit-back';
 import type { AlipayCredentials } from './keys';
 
 const SIGNED_OUTSIDE = new Set(['sign']);
@@ -34,9 +35,9 @@ function flatten(req: Request): Record<string, string> {
   return out;
 }
 
-export function alipayRouter(payment: PaymentService, creds: AlipayCredentials): Router {
+export function alipayRouter(payment: PaymentService, creds: AlipayCredentials, depositBacks: AlipayDepositBacks): Router {
   const r = Router();
-  const methods = alipayMethods(payment);
+  const methods = alipayMethods(payment, depositBacks);
   r.post('/gateway.do', (req, res) => {
     const params = flatten(req);
     const method = params.method ?? '';

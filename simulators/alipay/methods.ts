@@ -4,6 +4,7 @@ import { fenToYuan, yuanToFen } from '../../activities/rails/payment/money';
 import { RAIL_REFUND_NO } from '../../activities/rails/payment/refund-number';
 import { Problem } from '../lib/http';
 import type { PaymentService } from '../payment/service';
+import type { AlipayDepositBacks } from './deposit-back';
 import { beijingTime } from './time';
 
 export class AlipayError extends Error {
@@ -65,11 +66,13 @@ const requestNo = (biz: Record<string, unknown>, key: string): string => {
   return no;
 };
 
+const wants = (biz: Record<string, unknown>, option: string) => Array.isArray(biz.query_options) && biz.query_options.includes(option);
+
 function fundChannel(order: OrderLedger): 'BANKCARD' | 'ALIPAYACCOUNT' {
   return order.attempts.some((a) => a.channel.includes('bank')) ? 'BANKCARD' : 'ALIPAYACCOUNT';
 }
 
-export function alipayMethods(payment: PaymentService): Record<string, (biz: Record<string, unknown>) => Record<string, unknown>> {
+export function alipayMethods(payment: PaymentService, depositBacks: AlipayDepositBacks): Record<string, (biz: Record<string, unknown>) => Record<string, unknown>> {
   const trade = (biz: Record<string, unknown>): { order: OrderLedger; debit: Debit } => {
     const tradeNo = typeof biz.trade_no === 'string' ? biz.trade_no : undefined;
     if (tradeNo) {
@@ -110,9 +113,15 @@ export function alipayMethods(payment: PaymentService): Record<string, (biz: Rec
       const outRequestNo = requestNo(biz, 'out_request_no');
       const reason = typeof biz.refund_reason === 'string' ? biz.refund_reason.slice(0, 256) : '';
       const before = payment.findRefundByNo(outRequestNo);
+      const toCard = fundChannel(order) === 'BANKCARD';
       const done = books(() =>
-        payment.refund({ orderId: order.orderId, outRequestNo, amountFen: amount(biz, 'refund_amount'), reason, transactionRef: debit.providerRef }, { rail: 'alipay' }),
+        payment.refund(
+          { orderId: order.orderId, outRequestNo, amountFen: amount(biz, 'refund_amount'), reason, transactionRef: debit.providerRef },
+          // To a card, the money is on its way until the bank credits it (the deposit back).
+          { rail: 'alipay', status: toCard ? 'PROCESSING' : 'SUCCESS' },
+        ),
       );
+      if (!before && toCard) depositBacks.start({ outRequestNo, orderId: order.orderId, tradeNo: debit.providerRef, amountFen: done.amountFen });
       const after = payment.ledger(order.orderId);
       return {
         trade_no: debit.providerRef,
@@ -140,6 +149,7 @@ export function alipayMethods(payment: PaymentService): Record<string, (biz: Rec
         refund_status: 'REFUND_SUCCESS',
         gmt_refund_pay: beijingTime(new Date(refund.refundedAt)),
         refund_detail_item_list: [{ fund_channel: fundChannel(order), amount: fenToYuan(refund.amountFen) }],
+        ...(wants(biz, 'deposit_back_info') && depositBacks.info(outRequestNo) ? { deposit_back_info: depositBacks.info(outRequestNo) } : {}),
       };
     },
 

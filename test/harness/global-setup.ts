@@ -14,7 +14,7 @@ import { startSimulators } from '../../simulators/start';
 import { startDevServer } from '../../scripts/temporal-server';
 import { ensureBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
 import { startWorker } from '../../worker';
-import { railEnv } from '../rails/rail-env';
+import { railEnv, subscribeRailMessages } from '../rails/rail-env';
 import { ARTIFACTS, FAST_POLICY, harnessFile, workflowBundle, type HarnessInfo } from './paths';
 
 async function freePort(): Promise<number> {
@@ -45,6 +45,7 @@ export default async function globalSetup(): Promise<void> {
 
   // Known before the worker starts: WeChat Pay's refunds name the API as their notify_url.
   const apiPort = await freePort();
+  await subscribeRailMessages(simulators.url, `http://127.0.0.1:${apiPort}`);
   const env = readEnv({
     ...process.env,
     // PAYMENT_RAIL from the caller picks the rail; the credentials are the simulators' sandbox ones.

@@ -38,3 +38,13 @@ export async function railEnv(simulatorUrl: string, apiUrl: string, rail: Rail =
     WECHATPAY_NOTIFY_URL: `${apiUrl}/payment-notifications/wechatpay/refunds`,
   };
 }
+
+/** Alipay's message subscription is configured on the open platform, not per request: here, on the simulator. */
+export async function subscribeRailMessages(simulatorUrl: string, apiUrl: string): Promise<void> {
+  const res = await fetch(`${simulatorUrl}/_admin/alipay/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', connection: 'close' },
+    body: JSON.stringify({ notifyUrl: `${apiUrl}/payment-notifications/alipay/refunds` }),
+  });
+  if (!res.ok) throw new Error(`configuring the Alipay simulator: ${res.status} ${await res.text()}`);
+}

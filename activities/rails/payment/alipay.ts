@@ -24,9 +24,6 @@ export interface AlipayConfig {
 /** Sub codes that mean "the gateway had a problem", not "your request is wrong". */
 const TRANSIENT = new Set(['ACQ.SYSTEM_ERROR', 'aop.ACQ.SYSTEM_ERROR', 'isp.unknow-error']);
 
-/** Bank cards take the bank's time; Alipay's help pages say up to 3 working days, we promise calendar days to be safe. */
-const BANK_CARD_DAYS = 5;
-
 type AlipayResult = Record<string, unknown> & { code?: string; msg?: string; subCode?: string; subMsg?: string };
 
 export function beijingToIso(t: string): string {
@@ -130,20 +127,23 @@ export class AlipayPaymentAdapter implements PaymentPort {
 
   async refund(req: RailRefundRequest, call?: CallOptions): Promise<RailRefund> {
     const outRequestNo = railRefundNo(req.outRequestNo);
+    const ref = { orderId: req.orderId, transactionRef: req.transactionRef };
     const r = await this.call('alipay.trade.refund', {
       tradeNo: req.transactionRef,
       refundAmount: fenToYuan(req.amountFen),
       outRequestNo,
       refundReason: req.reason.slice(0, 256),
     });
+    // The query tells what the refund answer does not: a card refund's deposit back and its expected date.
+    const confirmed = await this.queryRefund(outRequestNo, ref, call);
+    if (confirmed) return confirmed;
     if (r.fundChange === 'Y') {
-      return this.railRefund(outRequestNo, req.amountFen, String(r.gmtRefundPay), String(r.tradeNo), r.refundDetailItemList);
+      const toCard = channels(r.refundDetailItemList).includes('BANKCARD');
+      return this.railRefund(outRequestNo, req.amountFen, String(r.tradeNo), toCard ? 'PROCESSING' : 'SUCCESS', beijingToIso(String(r.gmtRefundPay)), toCard ? { channel: 'bank_card' } : undefined);
     }
-    // "N": Alipay moved no money on this call (a retry of a number it knows). Only the refund query
-    // says whether that number's refund was made, and of how much.
-    const confirmed = await this.queryRefund(outRequestNo, { orderId: req.orderId, transactionRef: req.transactionRef }, call);
-    if (!confirmed) throw railError('alipay', 'alipay.trade.refund', true, 503, r, `fund_change N for ${outRequestNo} and the refund query does not show it yet`);
-    return confirmed;
+    // "N": no money moved on this call (Alipay knows the number); only the refund query can say what the
+    // first call did, and it does not show it yet: try again later rather than guess.
+    throw railError('alipay', 'alipay.trade.refund', true, 503, r, `fund_change N for ${outRequestNo} and the refund query does not show it yet`);
   }
 
   async queryRefund(outRequestNo: string, ref: { orderId: string; transactionRef: string }, _call?: CallOptions): Promise<RailRefund | null> {
@@ -151,24 +151,39 @@ export class AlipayPaymentAdapter implements PaymentPort {
     const r = await this.call('alipay.trade.fastpay.refund.query', {
       tradeNo: ref.transactionRef,
       outRequestNo: no,
-      queryOptions: ['gmt_refund_pay', 'refund_detail_item_list'],
+      queryOptions: ['gmt_refund_pay', 'refund_detail_item_list', 'deposit_back_info'],
     });
     // No refund_amount: Alipay never executed this number. refund_status is REFUND_SUCCESS or, on old trades, absent.
     if (r.refundAmount === undefined || (r.refundStatus !== undefined && r.refundStatus !== 'REFUND_SUCCESS')) return null;
-    return this.railRefund(no, yuanToFen(String(r.refundAmount)), String(r.gmtRefundPay), String(r.tradeNo), r.refundDetailItemList);
+    const amountFen = yuanToFen(String(r.refundAmount));
+    const paidBack = beijingToIso(String(r.gmtRefundPay));
+    const dback = r.depositBackInfo as { dbackStatus?: string; bankAckTime?: string; estBankReceiptTime?: string } | undefined;
+    if (!dback) {
+      const card = channels(r.refundDetailItemList).includes('BANKCARD');
+      return this.railRefund(no, amountFen, String(r.tradeNo), 'SUCCESS', paidBack, { channel: card ? 'bank_card' : 'balance', expectedBy: paidBack });
+    }
+    // A card refund has arrived when the bank acknowledged it (S), bounced when it did not (F).
+    if (dback.dbackStatus === 'S') {
+      const acked = beijingToIso(String(dback.bankAckTime));
+      return this.railRefund(no, amountFen, String(r.tradeNo), 'SUCCESS', acked, { channel: 'bank_card', expectedBy: acked });
+    }
+    if (dback.dbackStatus === 'F') return this.railRefund(no, amountFen, String(r.tradeNo), 'ABNORMAL');
+    return this.railRefund(no, amountFen, String(r.tradeNo), 'PROCESSING', undefined, {
+      channel: 'bank_card',
+      ...(dback.estBankReceiptTime ? { expectedBy: beijingToIso(dback.estBankReceiptTime) } : {}),
+    });
   }
 
-  private railRefund(outRequestNo: string, amountFen: number, gmtRefundPay: string, tradeNo: string, details: unknown): RailRefund {
-    const refundedAt = beijingToIso(gmtRefundPay);
+  private railRefund(outRequestNo: string, amountFen: number, tradeNo: string, status: RailRefund['status'], refundedAt?: string, arrival?: RefundArrival): RailRefund {
     return {
       refundId: `${tradeNo}:${outRequestNo}`,
       outRequestNo,
       amountFen,
-      status: 'SUCCESS',
-      refundedAt,
+      status,
+      ...(status === 'SUCCESS' && refundedAt ? { refundedAt } : {}),
       // Alipay has no refund id of its own: the trade and the request number name the refund.
       providerRef: `${tradeNo}/${outRequestNo}`,
-      arrival: arrival(refundedAt, details),
+      ...(arrival ? { arrival } : {}),
     };
   }
 
@@ -186,11 +201,6 @@ export class AlipayPaymentAdapter implements PaymentPort {
   }
 }
 
-function arrival(refundedAt: string, details: unknown): RefundArrival {
-  const channels = Array.isArray(details) ? details.map((d) => String((d as { fundChannel?: unknown }).fundChannel ?? '')) : [];
-  if (channels.includes('BANKCARD')) {
-    return { channel: 'bank_card', expectedBy: new Date(Date.parse(refundedAt) + BANK_CARD_DAYS * 86_400_000).toISOString() };
-  }
-  if (channels.includes('PCREDIT') || channels.includes('CREDIT_CARD')) return { channel: 'credit_card', expectedBy: new Date(Date.parse(refundedAt) + BANK_CARD_DAYS * 86_400_000).toISOString() };
-  return { channel: 'balance', expectedBy: refundedAt };
+function channels(details: unknown): string[] {
+  return Array.isArray(details) ? details.map((d) => String((d as { fundChannel?: unknown }).fundChannel ?? '')) : [];
 }
