@@ -43,7 +43,7 @@ export interface SimulatorState {
   oa: OaService;
   faults: Faults;
   /** The Alipay gateway and WeChat Pay APIv3 move money in the same books as /payment. */
-  alipay: AlipayCredentials;
+  alipay: () => AlipayCredentials;
   alipayDepositBacks: AlipayDepositBacks;
   wechatpay: WechatPayService;
 }
@@ -58,7 +58,8 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
   const now = opts.now ?? (() => new Date());
   const keys = opts.apiKeys ?? keysFromEnv();
   const payment = new PaymentService(opts.dataDir, now);
-  const alipay = loadOrCreateAlipayCredentials(opts.dataDir);
+  // Made on first use: a key pair and a certificate cost seconds, and most runs never touch a rail.
+  const alipay = once(() => loadOrCreateAlipayCredentials(opts.dataDir));
   const state: SimulatorState = {
     payment,
     sms: new SmsService(opts.dataDir, now),
@@ -66,7 +67,7 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
     faults: new Faults(),
     alipay,
     alipayDepositBacks: new AlipayDepositBacks(opts.dataDir, payment, alipay, now),
-    wechatpay: new WechatPayService(opts.dataDir, payment, loadOrCreateWechatPayCredentials(opts.dataDir), now),
+    wechatpay: new WechatPayService(opts.dataDir, payment, once(() => loadOrCreateWechatPayCredentials(opts.dataDir)), now),
   };
 
   const app = express();
@@ -111,6 +112,11 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
       state.faults.close();
     },
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 function keysFromEnv(): SimulatorApiKeys {

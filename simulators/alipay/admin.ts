@@ -8,10 +8,11 @@ import type { AlipayCredentials } from './keys';
 const outcomeBody = z.object({ match: z.string().min(1).max(200), status: z.literal('ABNORMAL'), count: z.number().int().positive().optional() });
 const configBody = z.object({ settleAfterMs: z.number().int().min(0).max(3_600_000).optional(), notifyUrl: z.url().nullable().optional() });
 
-export function alipayAdminRouter(creds: AlipayCredentials, depositBacks: AlipayDepositBacks): Router {
+export function alipayAdminRouter(credentials: () => AlipayCredentials, depositBacks: AlipayDepositBacks): Router {
   const r = Router();
   // The merchant's half only: Alipay's private key never leaves the gateway.
   r.get('/credentials', (_req, res) => {
+    const creds = credentials();
     res.json({ appId: creds.appId, appPrivateKey: creds.appPrivateKey, alipayPublicKey: creds.alipayPublicKey });
   });
   /** The next matching refunds to a bank card bounce at the bank (deposit back F: the port's ABNORMAL). */

@@ -55,7 +55,7 @@ export class AlipayDepositBacks {
   constructor(
     dataDir: string,
     private readonly payment: PaymentService,
-    private readonly creds: AlipayCredentials,
+    private readonly credentials: () => AlipayCredentials,
     private readonly now: () => Date,
   ) {
     this.store = new JsonStore(dataDir, 'alipay', (): Data => ({ version: 1, items: {}, notifications: [] }));
@@ -154,7 +154,7 @@ export class AlipayDepositBacks {
       notify_id: randomUUID().replaceAll('-', ''),
       utc_timestamp: String(this.now().getTime()),
       msg_method: 'alipay.trade.refund.depositback.completed',
-      app_id: this.creds.appId,
+      app_id: this.credentials().appId,
       version: '1.1',
       charset: 'utf-8',
       biz_content: JSON.stringify({
@@ -168,7 +168,7 @@ export class AlipayDepositBacks {
       }),
     };
     const content = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('&');
-    return { ...params, sign_type: 'RSA2', sign: createSign('RSA-SHA256').update(content, 'utf8').sign(this.creds.alipayPrivateKey, 'base64') };
+    return { ...params, sign_type: 'RSA2', sign: createSign('RSA-SHA256').update(content, 'utf8').sign(this.credentials().alipayPrivateKey, 'base64') };
   }
 
   notifications(no?: string): AlipayNotificationRecord[] {

@@ -35,10 +35,11 @@ function flatten(req: Request): Record<string, string> {
   return out;
 }
 
-export function alipayRouter(payment: PaymentService, creds: AlipayCredentials, depositBacks: AlipayDepositBacks): Router {
+export function alipayRouter(payment: PaymentService, credentials: () => AlipayCredentials, depositBacks: AlipayDepositBacks): Router {
   const r = Router();
   const methods = alipayMethods(payment, depositBacks);
   r.post('/gateway.do', (req, res) => {
+    const creds = credentials();
     const params = flatten(req);
     const method = params.method ?? '';
     const fail = (code: string, msg: string, subCode: string, subMsg: string) =>

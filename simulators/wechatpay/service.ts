@@ -62,10 +62,14 @@ export class WechatPayService {
   constructor(
     dataDir: string,
     readonly payment: PaymentService,
-    readonly creds: WechatPayCredentials,
+    private readonly credentials: () => WechatPayCredentials,
     private readonly now: () => Date,
   ) {
     this.store = new JsonStore(dataDir, 'wechatpay', (): WechatData => ({ version: 1, refunds: {}, notifications: [] }));
+  }
+
+  get creds(): WechatPayCredentials {
+    return this.credentials();
   }
 
   setOutcome(rule: { match: string; status: Outcome; count?: number }): OutcomeRule {
