@@ -16,10 +16,11 @@ export function ledgerFacts(ledger: OrderLedger): LedgerFacts {
     entries: [
       ...ledger.attempts.map((a) => ({ id: a.attemptId, kind: 'attempt' as const, amountFen: a.amountFen, at: a.at, status: a.status.toLowerCase(), shownToCustomer: a.shownToCustomer })),
       ...ledger.debits.map((d) => ({ id: d.debitId, kind: 'debit' as const, amountFen: d.amountFen, at: d.at, status: 'succeeded', providerRef: d.providerRef, paymentId: d.attemptId ?? undefined })),
-      // A refund that ended ABNORMAL or CLOSED moved no money back: it is no evidence of a refund.
+      // A refund that ended ABNORMAL or CLOSED moved no money back: it is no evidence of a refund. One
+      // still PROCESSING has the money committed on the rail, so a repeat complaint must not be owed it again.
       ...ledger.refunds
         .filter((r) => r.status === 'SUCCESS' || r.status === 'PROCESSING')
-        .map((r) => ({ id: r.refundId, kind: 'refund' as const, amountFen: r.amountFen, at: r.refundedAt, status: r.status === 'SUCCESS' ? 'succeeded' : 'processing', providerRef: r.providerRef })),
+        .map((r) => ({ id: r.refundId, kind: 'refund' as const, amountFen: r.amountFen, at: r.refundedAt, status: 'succeeded', providerRef: r.providerRef })),
     ],
   };
 }
