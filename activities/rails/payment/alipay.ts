@@ -56,7 +56,8 @@ export class AlipayPaymentAdapter implements PaymentPort {
       result = (await this.sdk.exec(method, { bizContent }, { validateSign: true })) as AlipayResult;
     } catch (err) {
       if (err instanceof AlipayRequestError) {
-        const status = err.responseHttpStatus ?? (err.message.match(/status: (\d+)/) ? Number(RegExp.$1) : 0);
+        // The SDK names the HTTP status only in its message ("HTTP 请求错误, status: 503").
+        const status = err.responseHttpStatus ?? Number(/status: (\d+)/.exec(err.message)?.[1] ?? 0);
         // A signature that does not verify is not Alipay talking: never act on it, never retry into it.
         const forged = err.message.includes('验签失败');
         const timedOut = /timeout/i.test(`${(err.cause as Error | undefined)?.name ?? ''} ${err.message}`);
