@@ -14,8 +14,7 @@ describe('simulator state on disk', () => {
     const comment = await first.oa.comment('OA-B-1', { text: 'under dispute', idempotencyKey: 'C-2:oa' });
     await first.stop();
 
-    // The rails' sandbox keys live beside the books, so a restart still matches the configured adapters.
-    expect(fs.readdirSync(dataDir).sort()).toEqual(['alipay-keys.json', 'oa.json', 'payment.json', 'sms.json', 'wechatpay-keys.json']);
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['oa.json', 'payment.json', 'sms.json']);
 
     const second = await startTestSimulators({ dataDir });
     try {
