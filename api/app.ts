@@ -15,6 +15,7 @@ import { driverReportsRouter } from './routes/driver-reports';
 import { meRouter } from './routes/me';
 import { metricsRouter } from './routes/metrics';
 import { MemoryStores, type WebhookStores } from './webhook-stores';
+import { paymentNotificationsRouter, type AlipayNotifyConfig, type WechatPayNotifyConfig } from './routes/payment-notifications';
 
 export interface ApiConfig {
   taskQueue: string;
@@ -39,6 +40,10 @@ export interface ApiConfig {
   codec: PayloadCodec;
   /** True while the public development keys are in force. */
   developmentKeys: boolean;
+  /** WeChat Pay's platform certificate and APIv3 key, for its refund notifications. */
+  wechatpay?: WechatPayNotifyConfig;
+  /** Alipay's public key (and the app's keys the SDK needs), for its deposit-back messages. */
+  alipay?: AlipayNotifyConfig;
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
@@ -67,6 +72,9 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
       stores: config.webhookStores ?? new MemoryStores(),
     }),
   );
+
+  // Before the JSON parser too: WeChat Pay signs the raw bytes.
+  app.use(paymentNotificationsRouter({ svc, wechatpay: config.wechatpay, alipay: config.alipay }));
 
   // Before the 64 kB JSON limit: the Web UI decodes whole histories in one call.
   app.use(

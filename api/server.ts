@@ -6,6 +6,8 @@ import { dataConverter, payloadCodec } from '../codec/data-converter';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
 import { webhookStores } from './webhook-stores';
+import { pem } from '../activities/rails/payment/from-env';
+import type { AlipayNotifyConfig, WechatPayNotifyConfig } from './routes/payment-notifications';
 
 export interface ApiServer {
   url: string;
@@ -35,6 +37,8 @@ export async function startApi(env: Env): Promise<ApiServer> {
       trustProxy: trustProxySetting(env.TRUST_PROXY),
       codec: payloadCodec(env),
       developmentKeys: !env.API_KEYS,
+      wechatpay: wechatpayNotifyConfig(env),
+      alipay: alipayNotifyConfig(env),
     },
   });
   const server: Server = await new Promise((resolve) => {
@@ -50,6 +54,22 @@ export async function startApi(env: Env): Promise<ApiServer> {
       await stores.close();
     },
   };
+}
+
+/** Configured when the platform certificate and APIv3 key are: the notification route needs nothing else. */
+function wechatpayNotifyConfig(env: Env): WechatPayNotifyConfig | undefined {
+  if (!env.WECHATPAY_MCHID || !env.WECHATPAY_PLATFORM_SERIAL || !env.WECHATPAY_PLATFORM_CERT || !env.WECHATPAY_APIV3_KEY) return undefined;
+  return {
+    mchid: env.WECHATPAY_MCHID,
+    platformSerial: env.WECHATPAY_PLATFORM_SERIAL,
+    platformCertificate: pem(env.WECHATPAY_PLATFORM_CERT, 'WECHATPAY_PLATFORM_CERT'),
+    apiV3Key: env.WECHATPAY_APIV3_KEY,
+  };
+}
+
+function alipayNotifyConfig(env: Env): AlipayNotifyConfig | undefined {
+  if (!env.ALIPAY_APP_ID || !env.ALIPAY_PRIVATE_KEY || !env.ALIPAY_PUBLIC_KEY) return undefined;
+  return { appId: env.ALIPAY_APP_ID, privateKey: pem(env.ALIPAY_PRIVATE_KEY, 'ALIPAY_PRIVATE_KEY'), alipayPublicKey: pem(env.ALIPAY_PUBLIC_KEY, 'ALIPAY_PUBLIC_KEY') };
 }
 
 if (require.main === module) {

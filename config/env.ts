@@ -61,6 +61,32 @@ export const envSchema = z.object({
   SESSION_SECRET: z.string().min(16).default(DEV_SECRETS.SESSION_SECRET),
   /** MAC key of the case list's page tokens; every API replica needs the same one. */
   PAGE_TOKEN_SECRET: z.string().min(16).default(DEV_SECRETS.PAGE_TOKEN_SECRET),
+
+  // Payment rails (docs/payment-rails.md). Keys and certificates: PEM text, or a path to a PEM file.
+  /** Which rail moves the money: the platform's own payment centre, Alipay or WeChat Pay. */
+  PAYMENT_RAIL: z.enum(['internal', 'alipay', 'wechatpay']).default('internal'),
+  /** Alipay OpenAPI gateway: https://openapi-sandbox.dl.alipaydev.com/gateway.do (sandbox), https://openapi.alipay.com/gateway.do. */
+  ALIPAY_GATEWAY: z.string().url().default('http://127.0.0.1:4100/alipay/gateway.do'),
+  ALIPAY_APP_ID: z.string().optional(),
+  /** The application's RSA2 private key (its public half is uploaded to the open platform). */
+  ALIPAY_PRIVATE_KEY: z.string().optional(),
+  /** Alipay's public key, from the open platform: every response signature is verified with it. */
+  ALIPAY_PUBLIC_KEY: z.string().optional(),
+  ALIPAY_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** WeChat Pay APIv3 root: https://api.mch.weixin.qq.com/ in production. */
+  WECHATPAY_BASE_URL: z.string().url().default('http://127.0.0.1:4100/wechatpay/'),
+  WECHATPAY_MCHID: z.string().optional(),
+  /** Serial number of the merchant API certificate, and its private key. */
+  WECHATPAY_SERIAL: z.string().optional(),
+  WECHATPAY_PRIVATE_KEY: z.string().optional(),
+  /** The platform certificate (or WeChat Pay public key) and its serial / key id: verifies responses and notifications. */
+  WECHATPAY_PLATFORM_SERIAL: z.string().optional(),
+  WECHATPAY_PLATFORM_CERT: z.string().optional(),
+  /** The 32-byte APIv3 key set on the merchant platform: decrypts notification resources. */
+  WECHATPAY_APIV3_KEY: z.string().optional(),
+  /** Where WeChat Pay posts refund results: this API's /payment-notifications/wechatpay/refunds, reachable from the internet. */
+  WECHATPAY_NOTIFY_URL: z.string().url().optional(),
+  WECHATPAY_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

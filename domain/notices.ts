@@ -53,6 +53,8 @@ export interface ApologyFacts {
   feeExplanation?: Bilingual;
   refundReference?: string;
   chargedFen?: number;
+  /** When the refund reaches the customer, as the rail says. */
+  arrival?: { channel: string; expectedBy?: string };
   decidedAt: Date;
   /** An agent's reason is shown as written; the engine's own reasons come in both languages. */
   reason: string | Bilingual;
@@ -83,14 +85,27 @@ export function apologyText(lang: Language, f: ApologyFacts): string {
           en: `${f.refundReference ? 'a refund of' : 'a reduced charge, lower by'} ${formatFen(paid)}${f.feeFen > 0 ? ` (after a fee of ${formatFen(f.feeFen)})` : ''}${f.refundReference ? `, refund reference ${f.refundReference}` : ''}`,
         }
       : { zh: '', en: '' };
+  const ARRIVAL: Record<string, Bilingual> = {
+    balance: { zh: '退回余额', en: 'to the balance' },
+    bank_card: { zh: '退回银行卡', en: 'to the bank card' },
+    credit_card: { zh: '退回信用卡', en: 'to the credit card' },
+  };
+  const via = f.arrival ? ARRIVAL[f.arrival.channel] ?? { zh: '原路退回', en: 'the way it was paid' } : undefined;
+  const arrives: Bilingual =
+    paid > 0 && f.refundReference && via
+      ? {
+          zh: `，${via.zh}${f.arrival!.expectedBy ? `，预计 ${formatDeadline(new Date(f.arrival!.expectedBy), 'zh')} 前到账` : ''}`,
+          en: `, ${via.en}${f.arrival!.expectedBy ? `, arriving by ${formatDeadline(new Date(f.arrival!.expectedBy), 'en')}` : ''}`,
+        }
+      : { zh: '', en: '' };
   const charged: Bilingual =
     f.chargedFen !== undefined ? { zh: `；订单实际扣款 ${formatFen(f.chargedFen)}`, en: `; the order is charged ${formatFen(f.chargedFen)}` } : { zh: '', en: '' };
   // The fee rule is named only when a fee was taken.
   const fee = f.feeFen > 0 && f.feeExplanation ? { zh: `（${clause(f.feeExplanation.zh)}）`, en: ` (${clause(f.feeExplanation.en)})` } : { zh: '', en: '' };
   const happened = f.whatHappened[lang] ? { zh: `经过：${clause(f.whatHappened.zh)}。`, en: `What happened: ${clause(f.whatHappened.en)}. ` } : { zh: '', en: '' };
   return pick(lang, {
-    zh: `非常抱歉给您带来不便。投诉编号 ${f.caseRef}。${happened.zh}处理：${OUTCOME_DONE[f.outcome].zh}${money.zh ? `，${money.zh}` : ''}${fee.zh}${charged.zh}。说明：${reason}。处理时间：${when}。`,
-    en: `We are sorry for the trouble. Complaint ${f.caseRef}. ${happened.en}What we did: ${OUTCOME_DONE[f.outcome].en}${money.en ? `, ${money.en}` : ''}${fee.en}${charged.en}. Note: ${reason}. Decided at ${when}.`,
+    zh: `非常抱歉给您带来不便。投诉编号 ${f.caseRef}。${happened.zh}处理：${OUTCOME_DONE[f.outcome].zh}${money.zh ? `，${money.zh}` : ''}${arrives.zh}${fee.zh}${charged.zh}。说明：${reason}。处理时间：${when}。`,
+    en: `We are sorry for the trouble. Complaint ${f.caseRef}. ${happened.en}What we did: ${OUTCOME_DONE[f.outcome].en}${money.en ? `, ${money.en}` : ''}${arrives.en}${fee.en}${charged.en}. Note: ${reason}. Decided at ${when}.`,
   });
 }
 

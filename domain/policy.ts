@@ -35,6 +35,8 @@ export const policySchema = z.object({
   chargeNoticeLeadMinutes: z.number().positive(),
   /** How long ops have, in the tier's clock, to act on a case that needs a person (a refused payment). */
   opsResolveMinutes: minutes,
+  /** How often a refund the rail is still processing is asked after, besides its notification. */
+  refundPollMinutes: minutes,
   /** Events after which a case continues as new, carrying its state (history stays bounded). */
   continueAsNewEvents: z.number().int().min(50).max(50_000),
   apology: z.object({
@@ -80,6 +82,7 @@ export const DEFAULT_POLICY: Policy = {
   chargeNoticeLeadMinutes: 24 * HOUR,
   opsResolveMinutes: 4 * HOUR,
   continueAsNewEvents: 4_000,
+  refundPollMinutes: 30,
   apology: { attemptsPerChannel: 3, channels: ['sms', 'app'], retryEveryMinutes: 60 },
 };
 

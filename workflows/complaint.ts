@@ -34,6 +34,7 @@ import {
   intakeUpdate,
   oaStatusChangedSignal,
   opsRetrySignal,
+  refundNotifiedSignal,
   stateQuery,
   type CaseView,
   type ComplaintInput,
@@ -197,6 +198,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   setHandler(driverReportedSignal, (report) => signal({ type: 'driver_reported', report }));
   setHandler(oaStatusChangedSignal, ({ instanceId, status }) => signal({ type: 'oa_status_changed', instanceId, status }));
   setHandler(opsRetrySignal, ({ actor }) => signal({ type: 'ops_retry', actor }));
+  setHandler(refundNotifiedSignal, (n) =>
+    signal({ type: 'refund_notified', notificationId: n.notificationId, outRequestNo: n.outRequestNo, status: n.status, refundId: n.refundId, ...(n.arrival ? { arrival: n.arrival } : {}) }),
+  );
 
   if (input.carried) for (const command of resumeCommands(state)) run(command);
   else apply({ type: 'started' });

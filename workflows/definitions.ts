@@ -105,6 +105,8 @@ export const ACTION_UPDATES = {
 export const customerRepliedSignal = defineSignal<[{ text: string; at?: string }]>('customerReplied');
 export const driverReportedSignal = defineSignal<[DriverReport]>('driverReported');
 export const oaStatusChangedSignal = defineSignal<[{ instanceId: string; status: string }]>('oaStatusChanged');
+/** A rail's verified refund notification (api/routes/payment-notifications.ts). */
+export { refundNotifiedSignal, type RefundNotification } from './refund-notification';
 /** Ops ask a case stuck on a failed provider call (refund, apology delivery) to try again now. */
 export const opsRetrySignal = defineSignal<[ActorArgs]>('opsRetry');
 

@@ -34,11 +34,15 @@ export interface Refund {
   orderId: string;
   amountFen: number;
   reason: string;
-  /** The debit (its providerRef) this refund reversed, when the request named one. */
-  transactionRef?: string | null;
-  status: 'SUCCESS';
+  /** Synchronous rails answer SUCCESS at once; an asynchronous one goes PROCESSING, then SUCCESS, ABNORMAL or CLOSED. */
+  status: 'SUCCESS' | 'PROCESSING' | 'ABNORMAL' | 'CLOSED';
+  /** When the money moved back; for a refund still PROCESSING, when it was accepted. */
   refundedAt: string;
   providerRef: string;
+  /** The debit (its providerRef) this refund reverses; null for an order-level refund of the old protocol. */
+  transactionRef: string | null;
+  /** The rail that executed it. */
+  rail: 'internal' | 'alipay' | 'wechatpay';
 }
 
 export type HoldStatus = 'HELD' | 'RELEASED' | 'CAPTURED' | 'EXPIRED';
@@ -130,7 +134,7 @@ export interface RefundRequest {
   outRequestNo: string;
   amountFen: number;
   reason: string;
-  /** The transaction (debit providerRef) this refund reverses: a refund is of a transaction, not of an order. */
+  /** The debit's providerRef: the refund cannot exceed what is left of that debit. */
   transactionRef?: string;
 }
 

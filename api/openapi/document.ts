@@ -70,7 +70,7 @@ function requestBody(r: RouteDoc, refs: Map<z.ZodType, string>): Json | undefine
   return {
     required,
     ...(required ? {} : { description: 'An absent body counts as {}.' }),
-    content: { 'application/json': { schema: { $ref: SCHEMA_REF(refs.get(r.body.schema)!) } } },
+    content: { [r.body.contentType ?? 'application/json']: { schema: { $ref: SCHEMA_REF(refs.get(r.body.schema)!) } } },
   };
 }
 

@@ -7,6 +7,7 @@ import type { StaffRole } from '../../domain/types';
 import { CASE_WORKERS, STAFF } from '../auth';
 import * as res from '../response-schemas';
 import * as req from '../schemas';
+import { ALIPAY_REFUND_NOTIFY_PATH, WECHATPAY_REFUND_NOTIFY_PATH, alipayMessageSchema, wechatpayNotificationSchema } from '../routes/payment-notifications';
 
 export type Auth = 'apiKey' | 'signature' | 'none';
 
@@ -23,7 +24,7 @@ export interface RouteDoc {
   query?: z.ZodObject;
   headers?: Record<string, { schema: z.ZodType; description: string }>;
   /** `required: false` when an absent body means {} (actions that take no fields). */
-  body?: { schema: z.ZodType; required?: boolean };
+  body?: { schema: z.ZodType; required?: boolean; contentType?: string };
   success: { status: number; description: string; schema?: z.ZodType; contentType?: string; alsoHtml?: boolean };
   /** Other success statuses: the same body unless a schema is given. */
   alsoSuccess?: Array<{ status: number; description: string; schema?: z.ZodType }>;
@@ -76,6 +77,8 @@ export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
   ['EmptyBody', req.emptyBodySchema],
   ['CodecPayloads', req.codecPayloadsSchema],
   ['DriverReport', req.driverReportBodySchema],
+  ['WechatPayRefundNotification', wechatpayNotificationSchema],
+  ['AlipayDepositBackMessage', alipayMessageSchema],
   ...(Object.entries(req.actionSchemas) as Array<[req.ActionName, z.ZodType]>).map(([name, schema]): [string, z.ZodType] => [ACTION_BODY_IDS[name], schema]),
 ];
 export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
@@ -266,6 +269,36 @@ export const ROUTES: RouteDoc[] = [
     },
     linksToCase: true,
     errors: [400, 401, 413, 415, 429, 503],
+  },
+  {
+    method: 'post',
+    path: WECHATPAY_REFUND_NOTIFY_PATH,
+    tag: 'webhooks',
+    summary: "WeChat Pay posts a refund's result (REFUND.SUCCESS, ABNORMAL or CLOSED); the order's case is signalled",
+    description:
+      'Signed by WeChat Pay, not keyed: Wechatpay-Signature is RSA-SHA256 over `${Wechatpay-Timestamp}\\n${Wechatpay-Nonce}\\n${raw body}\\n`, verified with the platform certificate named by Wechatpay-Serial; the resource is AEAD_AES_256_GCM-encrypted with the APIv3 key. 401 when the signature does not verify (nothing changes), 204 when the case was told or no case waits.',
+    auth: 'none',
+    headers: {
+      'Wechatpay-Timestamp': { schema: z.string().regex(/^[0-9]{1,12}$/), description: 'unix seconds; must be within 5 minutes of the server clock' },
+      'Wechatpay-Nonce': { schema: z.string().min(1).max(64), description: 'random string signed with the body' },
+      'Wechatpay-Serial': { schema: z.string().min(1).max(64), description: 'serial of the platform certificate that signed it' },
+      'Wechatpay-Signature': { schema: z.string().min(1).max(1024), description: 'base64 RSA-SHA256 signature' },
+    },
+    body: { schema: wechatpayNotificationSchema },
+    success: { status: 204, description: 'verified and passed to the case (or no case waits for it)' },
+    errors: [400, 401, 413, 415, 503],
+  },
+  {
+    method: 'post',
+    path: ALIPAY_REFUND_NOTIFY_PATH,
+    tag: 'webhooks',
+    summary: "Alipay pushes a card refund's deposit back (credited S or bounced F); the order's case is signalled",
+    description:
+      'Signed by Alipay, not keyed: RSA2 over the sorted parameters but sign and sign_type, verified with the Alipay public key by the SDK. Answers the text `success` when the case was told or no case waits; 401 when the signature does not verify (nothing changes).',
+    auth: 'none',
+    body: { schema: alipayMessageSchema, contentType: 'application/x-www-form-urlencoded' },
+    success: { status: 200, description: 'the word success, which stops Alipay retrying', contentType: 'text/plain' },
+    errors: [400, 401, 413, 415, 503],
   },
   {
     method: 'get',

@@ -38,7 +38,14 @@ export type CaseEvent =
   | { type: 'customer_replied'; text: string }
   | { type: 'driver_reported'; report: DriverReport }
   | { type: 'oa_status_changed'; instanceId: string; status: string }
-  | { type: 'ops_retry'; actor: Actor };
+  | { type: 'ops_retry'; actor: Actor }
+  | { type: 'refund_notified'; notificationId: string; outRequestNo: string; status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED'; refundId?: string; arrival?: RefundArrival };
+
+/** Where and by when a refund reaches the customer, as the rail says. */
+export interface RefundArrival {
+  channel: 'balance' | 'bank_card' | 'credit_card' | 'original' | 'other';
+  expectedBy?: string;
+}
 
 /** How hard the interpreter retries a call before it reports a failure to the machine. */
 export type RetryClass = 'rules' | 'hold' | 'optional' | 'money' | 'message' | 'voucher';
@@ -51,6 +58,7 @@ export type ActivityName =
   | 'captureHold'
   | 'releaseHold'
   | 'refund'
+  | 'refundStatus'
   | 'deliverOaVoucher'
   | 'sendCustomerMessage';
 

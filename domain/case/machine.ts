@@ -5,10 +5,10 @@
  */
 import { ACTION_DEFS, deciding, limitOf, refuseAuthority, withinAuthority } from './actions';
 import { clone, record, settle, type Ctx } from './context';
-import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type SearchView } from './events';
+import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type RefundArrival, type SearchView } from './events';
 import { onSendDone, onSendFailed } from './messages';
 import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted, RETRY_MINUTES } from './opening';
-import { onMovementDone, onMovementFailed, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
+import { onMovementDone, onMovementFailed, onRefundResult, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
 import { desiredTimers, onTimer, timerCommands } from './timers';
 import type { Actor, CaseRules, ChargeHold, ComplaintState } from './state';
 import { resumeClock } from './waiting';
@@ -61,7 +61,7 @@ function handle(ctx: Ctx, event: CaseEvent): void {
       return onCallDone(ctx, event.step, event.result);
     case 'call_failed':
       if (!settle(ctx, event.step)) return;
-      return onCallFailed(ctx, event.step, event.message, event.status);
+      return onCallFailed(ctx, event.step, event.message, event.status, event.code);
     case 'timer_fired':
       return onTimer(ctx, event.id);
     case 'intake':
@@ -80,6 +80,12 @@ function handle(ctx: Ctx, event: CaseEvent): void {
       ctx.s.oaStatus = event.status;
       record(ctx, 'oa', 'oa_status', `approval ${event.instanceId} is ${event.status}`);
       return;
+    case 'refund_notified': {
+      const a = ctx.s.machine.money?.awaiting;
+      // A split refund's parts carry the plan's number with a suffix.
+      if (!a || !(event.outRequestNo === a.outRequestNo || event.outRequestNo.startsWith(`${a.outRequestNo}-`))) return;
+      return onRefundResult(ctx, event.status, { refundId: event.refundId, arrival: event.arrival, notificationId: event.notificationId });
+    }
     case 'ops_retry':
       record(ctx, event.actor.id, 'ops_retry_requested', `ops asked to retry: ${ctx.s.opsReason ?? 'nothing is waiting'}`);
       if (ctx.s.status === 'needs_manual' && ctx.s.manual) resumeManual(ctx, event.actor.id, false);
@@ -107,10 +113,14 @@ function onCallDone(ctx: Ctx, step: string, result: unknown): void {
   }
   if (step.startsWith('send:')) return onSendDone(ctx, step.slice(5), result as { status?: 'delivered' });
   if (step.startsWith('money:')) return onMovementDone(ctx, Number(step.slice(6)), result);
+  if (step === 'refund-status') {
+    const r = result as { status?: string; refundId?: string; arrival?: RefundArrival } | null;
+    return onRefundResult(ctx, r?.status, { refundId: r?.refundId, arrival: r?.arrival });
+  }
   if (step === 'voucher') return onVoucher(ctx, result as { instanceId: string } | null);
 }
 
-function onCallFailed(ctx: Ctx, step: string, message: string, status?: number): void {
+function onCallFailed(ctx: Ctx, step: string, message: string, status?: number, code?: string): void {
   const s = ctx.s;
   if (step === 'rules') return onRulesFailed(ctx, message);
   if (step === 'hold') return onHoldFailed(ctx, message);
@@ -130,7 +140,9 @@ function onCallFailed(ctx: Ctx, step: string, message: string, status?: number):
     return;
   }
   if (step.startsWith('send:')) return onSendFailed(ctx, step.slice(5), message);
-  if (step.startsWith('money:')) return onMovementFailed(ctx, Number(step.slice(6)), message, status);
+  if (step.startsWith('money:')) return onMovementFailed(ctx, Number(step.slice(6)), message, status, code);
+  // A poll that could not ask is asked again at the next interval.
+  if (step === 'refund-status') return onRefundResult(ctx, undefined);
   if (step === 'voucher') {
     record(ctx, 'system', 'provider_refused', `delivering the OA voucher failed: ${message}`);
     return needsManual(ctx, 'voucher', `the written explanation and voucher could not be attached to the approval: ${message}`);

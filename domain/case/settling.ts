@@ -155,12 +155,62 @@ export function onMovementDone(ctx: Ctx, index: number, result: unknown): void {
     s.hold = { ...s.hold, status: 'released', capturedFen: 0 };
     record(ctx, 'system', 'charge_released', `held charge of ${s.hold.amountFen} fen released`);
   } else if (m.kind === 'refund') {
-    const r = result as Refund;
-    s.refunds.push({ ...r, transactionRef: m.transactionRef, purpose: m.purpose });
+    const r = result as Refund & { arrival?: Refund['arrival'] };
+    s.refunds.push({ outRequestNo: r.outRequestNo, amountFen: r.amountFen, status: r.status, refundId: r.refundId, at: r.at, transactionRef: m.transactionRef, purpose: m.purpose, ...(r.arrival ? { arrival: r.arrival } : {}) });
+    if (r.status === 'processing') {
+      // The rail took the refund and settles it later: wait for its word, a notification or a poll.
+      money.awaiting = { index, outRequestNo: r.outRequestNo, transactionRef: m.transactionRef, pollAt: addMinutes(ctx.now, rules(ctx).policy.refundPollMinutes) };
+      record(ctx, 'system', 'refund_processing', `refund ${r.amountFen} fen of transaction ${m.transactionRef ?? '-'} accepted by the rail, reference ${r.refundId}; awaiting its result`);
+      return;
+    }
     record(ctx, 'system', 'refunded', `refund ${r.amountFen} fen of transaction ${m.transactionRef ?? '-'} (${m.purpose}), reference ${r.refundId}`);
   }
   money.next = index + 1;
   runNextMovement(ctx);
+}
+
+/** Asks the rail after a refund it is still processing. */
+export function pollRefund(ctx: Ctx): void {
+  const a = ctx.s.machine.money?.awaiting;
+  if (!a) return;
+  call(ctx, 'refund-status', 'refundStatus', { orderId: ctx.s.orderId, outRequestNo: a.outRequestNo, transactionRef: a.transactionRef ?? '' }, 'optional');
+}
+
+/** The rail's word on an awaited refund, by notification or by poll. */
+export function onRefundResult(ctx: Ctx, status: string | undefined, detail: { refundId?: string; arrival?: Refund['arrival']; notificationId?: string } = {}): void {
+  const s = ctx.s;
+  const money = s.machine.money;
+  const a = money?.awaiting;
+  if (!money || !a) return;
+  if (detail.notificationId) {
+    if (money.notified?.includes(detail.notificationId)) return;
+    money.notified = [...(money.notified ?? []), detail.notificationId].slice(-20);
+  }
+  const refund = [...s.refunds].reverse().find((r) => r.outRequestNo === a.outRequestNo);
+  if (status === 'SUCCESS') {
+    if (refund) Object.assign(refund, { status: 'succeeded' as const, ...(detail.arrival ? { arrival: detail.arrival } : {}) });
+    money.awaiting = undefined;
+    record(ctx, 'system', 'refunded', `refund ${refund?.amountFen ?? ''} fen of transaction ${a.transactionRef ?? '-'} completed on the rail, reference ${refund?.refundId ?? detail.refundId ?? '-'}`);
+    money.next = a.index + 1;
+    return runNextMovement(ctx);
+  }
+  if (status === 'ABNORMAL' || status === 'CLOSED') {
+    if (refund) refund.status = 'failed';
+    money.awaiting = undefined;
+    return refundNotCompleted(ctx, a.index, `the rail ended the refund ${status}: no money reached the customer`);
+  }
+  // Still processing (or not visible yet): ask again later.
+  a.pollAt = addMinutes(ctx.now, rules(ctx).policy.refundPollMinutes);
+}
+
+/** No money moved: a new refund needs a new number (the rail keeps the old one ended), and a person decides when. */
+function refundNotCompleted(ctx: Ctx, index: number, reason: string): void {
+  const m = ctx.s.machine.money!.movements[index]!;
+  const base = m.key.replace(/-R\d+$/, '');
+  const attempt = Number(/-R(\d+)$/.exec(m.key)?.[1] ?? '1') + 1;
+  m.key = `${base.slice(0, 60)}-R${attempt}`;
+  record(ctx, 'system', 'provider_refused', `${m.purpose} (refund ${m.amountFen} fen): ${reason}`);
+  needsManual(ctx, `money:${index}`, `${m.purpose} (refund ${m.amountFen} fen) did not complete: ${reason}`);
 }
 
 /** Refusals the rails answer with that have a better plan: the hold expired, or less is left to refund. */
@@ -169,10 +219,11 @@ function replannable(m: Movement, status: number | undefined): boolean {
   return status === 409;
 }
 
-export function onMovementFailed(ctx: Ctx, index: number, message: string, status?: number): void {
+export function onMovementFailed(ctx: Ctx, index: number, message: string, status?: number, code?: string): void {
   const s = ctx.s;
   const money = s.machine.money!;
   const m = money.movements[index]!;
+  if (code === 'RefundNotCompleted') return refundNotCompleted(ctx, index, message);
   record(ctx, 'system', 'provider_refused', `${m.purpose} (${m.kind} ${m.amountFen} fen) failed: ${message}`);
   if (replannable(m, status) && money.replans < MAX_REPLANS) {
     money.replans += 1;
@@ -282,7 +333,8 @@ export function apologize(ctx: Ctx): void {
     refundFen: relief + (settlement?.feeFen ?? 0),
     feeFen: settlement?.feeFen ?? 0,
     feeExplanation: fee?.explanation,
-    refundReference: s.refunds.map((r) => r.refundId).join(', ') || undefined,
+    refundReference: s.refunds.filter((r) => r.status === 'succeeded').map((r) => r.refundId).join(', ') || undefined,
+    arrival: [...s.refunds].reverse().find((r) => r.status === 'succeeded' && r.arrival)?.arrival,
     chargedFen: s.hold?.capturedFen,
     decidedAt: ctx.now,
     reason: apologyReason(decision),

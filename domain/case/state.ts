@@ -101,7 +101,9 @@ export interface Refund {
   /** Our provider idempotency key: the order and what it pays for. */
   outRequestNo: string;
   amountFen: number;
-  status: 'succeeded' | 'processing';
+  status: 'succeeded' | 'processing' | 'failed';
+  /** Where and by when the money arrives, as the rail says. */
+  arrival?: { channel: string; expectedBy?: string };
   /** The rail's own refund reference: what the customer and the voucher are given. */
   refundId: string;
   transactionRef?: string;
@@ -183,7 +185,16 @@ export interface MachineState {
   /** Money moved outside the case since the ledger was read (the provider charged at its hold's end). */
   ledgerStale?: boolean;
   trip?: TripFacts | null;
-  money?: { movements: Movement[]; next: number; replans: number; notes: string[] };
+  money?: {
+    movements: Movement[];
+    next: number;
+    replans: number;
+    notes: string[];
+    /** A refund the rail accepted and is still processing: awaited by its notification or a poll. */
+    awaiting?: { index: number; outRequestNo: string; transactionRef?: string; pollAt: string };
+    /** Notification ids already taken: a redelivery is not news. */
+    notified?: string[];
+  };
   /** Calls in flight, by step. */
   calls: Record<string, true>;
   /** Messages in flight, by step. */

@@ -10,7 +10,7 @@ import { call, iso, record, send, type Ctx } from './context';
 import type { Command, Timer } from './events';
 import { retryAcknowledgement } from './messages';
 import { enterLevel, escalateTo, gatherEvidence, notifyOa } from './opening';
-import { resumeManual } from './settling';
+import { pollRefund, resumeManual } from './settling';
 import { resumeClock } from './waiting';
 import type { ComplaintState } from './state';
 
@@ -25,6 +25,7 @@ export const TIMER_LABELS = {
   chargeDue: 'charge due without a hold',
   opsRetry: 'ops retry interval',
   opsDeadline: 'ops deadline',
+  refundPoll: 'refund result poll',
   retry: (what: string) => `retry ${what}`,
 } as const;
 
@@ -62,6 +63,8 @@ export function desiredTimers(s: ComplaintState): Timer[] {
   }
   const dueAt = m.ledger?.pendingChargeDueAt;
   if (!s.hold && dueAt && !m.chargeDisputeTold && OPEN_WORK.has(s.status)) timers.push({ id: `charge-due:${dueAt}`, at: dueAt, label: TIMER_LABELS.chargeDue });
+  const awaiting = m.money?.awaiting;
+  if (awaiting && s.status === 'settling' && !m.calls['refund-status']) timers.push({ id: `refund-poll:${awaiting.pollAt}`, at: awaiting.pollAt, label: TIMER_LABELS.refundPoll });
   if (s.status === 'needs_manual' && s.manual) {
     if (!s.manual.deadlineMissed) timers.push({ id: `manual-deadline:${s.manual.deadline}`, at: s.manual.deadline, label: TIMER_LABELS.opsDeadline });
     if (s.manual.retryAt) timers.push({ id: `manual-retry:${s.manual.retryAt}`, at: s.manual.retryAt, label: TIMER_LABELS.opsRetry });
@@ -130,6 +133,8 @@ export function onTimer(ctx: Ctx, id: string): void {
       return;
     case 'manual-retry':
       return resumeManual(ctx, 'system', true);
+    case 'refund-poll':
+      return pollRefund(ctx);
   }
 }
 

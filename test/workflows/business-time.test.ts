@@ -12,6 +12,7 @@ import { DEFAULT_POLICY } from '../../domain/policy';
 import { createActivities } from '../../activities';
 import { OaClient } from '../../activities/clients/oa';
 import { PaymentClient } from '../../activities/clients/payment';
+import { InternalPaymentAdapter } from '../../activities/rails/payment/internal';
 import { SmsClient } from '../../activities/clients/sms';
 import { findBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
 import { stateQuery, type ComplaintInput, type CaseView } from '../../workflows/definitions';
@@ -55,7 +56,7 @@ test('filed at 17:30 before a holiday: warned and breached exactly at the busine
     taskQueue: 'business-time',
     workflowBundle: { codePath: workflowBundle() },
     activities: createActivities({
-      payment: new PaymentClient({ baseUrl: `${harness.simulatorUrl}/payment`, apiKey: 'dev-payment-key' }),
+      payment: new InternalPaymentAdapter(new PaymentClient({ baseUrl: `${harness.simulatorUrl}/payment`, apiKey: 'dev-payment-key' })),
       sms: new SmsClient({ baseUrl: `${harness.simulatorUrl}/sms`, apiKey: 'dev-sms-key' }),
       oa: new OaClient({ baseUrl: `${harness.simulatorUrl}/oa`, apiKey: 'dev-oa-key' }),
       calendarDir: path.join(PROJECT_ROOT, 'config', 'holidays'),
