@@ -4,10 +4,10 @@
  * `now` comes in with the event, and the workflow only interprets what comes out.
  */
 import { ACTION_DEFS, deciding, limitOf, refuseAuthority, withinAuthority } from './actions';
-import { clone, record, settle, type Ctx } from './context';
+import { clone, record, rules, settle, type Ctx } from './context';
 import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type RefundArrival, type SearchView } from './events';
 import { onSendDone, onSendFailed } from './messages';
-import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted, RETRY_MINUTES } from './opening';
+import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted } from './opening';
 import { onMovementDone, onMovementFailed, onRefundResult, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
 import { desiredTimers, onTimer, timerCommands } from './timers';
 import type { Actor, CaseRules, ChargeHold, ComplaintState } from './state';
@@ -136,7 +136,7 @@ function onCallFailed(ctx: Ctx, step: string, message: string, status?: number, 
   }
   if (step === 'oa-dispute') {
     record(ctx, 'system', 'provider_refused', `telling the OA approval failed: ${message}`);
-    if (!s.machine.decision) s.machine.retries.oa = addMinutes(ctx.now, RETRY_MINUTES.oa);
+    if (!s.machine.decision) s.machine.retries.oa = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.notices);
     return;
   }
   if (step.startsWith('send:')) return onSendFailed(ctx, step.slice(5), message);

@@ -11,8 +11,8 @@ import type { IntakeArgs } from './events';
 import type { CaseRules, ChargeHold, DriverReport } from './state';
 import { decideCase, settlementFor } from './settling';
 
-/** How long a failed optional step waits before it is tried again in the background. */
-export const RETRY_MINUTES = { rules: 0.5, hold: 1, evidence: 5, oa: 15 } as const;
+/** The rules are what the policy comes from: before they load, their retry interval is fixed. */
+export const RULES_RETRY_MINUTES = 0.5;
 /** Background retries of evidence before the case goes on with what it has. */
 export const EVIDENCE_ATTEMPTS = 5;
 
@@ -43,7 +43,7 @@ export function onRules(ctx: Ctx, loaded: CaseRules): void {
 
 export function onRulesFailed(ctx: Ctx, message: string): void {
   record(ctx, 'system', 'provider_refused', `loading the case rules failed: ${message}`);
-  ctx.s.machine.retries.rules = addMinutes(ctx.now, RETRY_MINUTES.rules);
+  ctx.s.machine.retries.rules = addMinutes(ctx.now, RULES_RETRY_MINUTES);
 }
 
 export function onHold(ctx: Ctx, hold: ChargeHold | null): void {
@@ -66,7 +66,9 @@ export function onHoldFailed(ctx: Ctx, message: string): void {
   const s = ctx.s;
   s.machine.holdDone = true;
   record(ctx, 'system', 'provider_refused', `holding the automatic charge failed: ${message}; retrying`);
-  if (!s.machine.decision) s.machine.retries.hold = addMinutes(ctx.now, RETRY_MINUTES.hold);
+  // The policy may not be loaded yet (the hold and the rules go out together).
+  const every = s.machine.rules?.policy.retryMinutes.hold ?? 1;
+  if (!s.machine.decision) s.machine.retries.hold = addMinutes(ctx.now, every);
   begin(ctx);
 }
 
@@ -76,7 +78,6 @@ function begin(ctx: Ctx): void {
   if (s.status !== 'received' || !s.machine.rulesDone || !s.machine.holdDone) return;
   s.status = 'investigating';
   gatherEvidence(ctx);
-  if (s.tier === 'enterprise') notifyOa(ctx);
   send(ctx, 'ack', 'acknowledgement', acknowledgementText(s.language, s.caseRef, new Date(s.machine.currentDeadline!.at), s.flags.provisionalDeadline));
 }
 
@@ -125,6 +126,9 @@ export function onEvidence(ctx: Ctx, evidence: { ledger: LedgerFacts | null; tri
   s.findings = findingsOf(s.orderId, evidence.ledger, evidence.trip, s.driverReports);
   s.flags.orderNotFound = evidence.ledger === null;
   s.owedFen = s.findings.reduce((sum, f) => sum + f.refundDueFen, 0);
+  s.oaLanguage = evidence.ledger?.language ?? s.oaLanguage ?? 'zh';
+  // The OA is told once the order's own data (its language) is known, in the same step.
+  if (first && s.tier === 'enterprise' && !s.machine.decision) notifyOa(ctx);
   if (first || s.findings.length > 0) {
     record(ctx, 'system', 'evidence', s.findings.length ? s.findings.map((f) => f.summary.en).join('; ') : 'the payment ledger and trip trace show nothing wrong');
   }
@@ -143,7 +147,7 @@ export function findingsOf(orderId: string, ledger: LedgerFacts | null, trip: Tr
 export function onEvidenceFailed(ctx: Ctx, message: string): void {
   const s = ctx.s;
   record(ctx, 'system', 'provider_refused', `gathering evidence failed: ${message}`);
-  if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, RETRY_MINUTES.evidence);
+  if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.evidence);
 }
 
 /** Agreed facts (the records prove the platform at fault) settle without anyone's approval. */

@@ -253,6 +253,8 @@ export interface ComplaintState {
   oaStatus?: string;
   /** Intake keys this case handled (a driver's report, a client's Idempotency-Key) -> the body's hash. */
   intakes: Record<string, string>;
+  /** The enterprise's language for OA texts and the voucher (the order's, Chinese by default). */
+  oaLanguage?: Language;
   /** What the findings say the order is still owed, after every refund by any case. */
   owedFen?: number;
   /** Runs this case has continued across (continue-as-new), the first counted as 0. */
