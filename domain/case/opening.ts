@@ -83,6 +83,7 @@ function begin(ctx: Ctx): void {
 
 export function notifyOa(ctx: Ctx): void {
   const s = ctx.s;
+  s.machine.oaTold = true;
   call(
     ctx,
     'oa-dispute',
@@ -128,7 +129,7 @@ export function onEvidence(ctx: Ctx, evidence: { ledger: LedgerFacts | null; tri
   s.owedFen = s.findings.reduce((sum, f) => sum + f.refundDueFen, 0);
   s.oaLanguage = evidence.ledger?.language ?? s.oaLanguage ?? 'zh';
   // The OA is told once the order's own data (its language) is known, in the same step.
-  if (first && s.tier === 'enterprise' && !s.machine.decision) notifyOa(ctx);
+  if (first && s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
   if (first || s.findings.length > 0) {
     record(ctx, 'system', 'evidence', s.findings.length ? s.findings.map((f) => f.summary.en).join('; ') : 'the payment ledger and trip trace show nothing wrong');
   }
@@ -148,6 +149,8 @@ export function onEvidenceFailed(ctx: Ctx, message: string): void {
   const s = ctx.s;
   record(ctx, 'system', 'provider_refused', `gathering evidence failed: ${message}`);
   if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.evidence);
+  // Without the order's data the OA is told all the same, in Chinese.
+  else if (s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
 }
 
 /** Agreed facts (the records prove the platform at fault) settle without anyone's approval. */

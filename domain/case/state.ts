@@ -206,6 +206,7 @@ export interface MachineState {
   apologyText?: string;
   apologyRound?: number;
   ackMissed?: boolean;
+  oaTold?: boolean;
 }
 
 export interface ComplaintState {
