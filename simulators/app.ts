@@ -13,6 +13,8 @@ import { PaymentService } from './payment/service';
 import { paymentRouter } from './payment/routes';
 import { SmsService } from './sms/service';
 import { smsRouter } from './sms/routes';
+import { keepRawBody } from './lib/raw-body';
+import { createRailSimulators, type RailSimulatorOptions, type RailSimulators } from './rails';
 
 export interface SimulatorApiKeys {
   payment: string;
@@ -27,6 +29,8 @@ export interface SimulatorOptions {
   autoChargeIntervalMs?: number;
   /** Default: PAYMENT_API_KEY / SMS_API_KEY / OA_API_KEY from the environment (dev defaults). */
   apiKeys?: SimulatorApiKeys;
+  /** Credentials, template catalog and receipt delay of the Aliyun / Tencent / DingTalk / Feishu stand-ins. */
+  rails?: Partial<RailSimulatorOptions>;
 }
 
 export interface SimulatorState {
@@ -34,6 +38,7 @@ export interface SimulatorState {
   sms: SmsService;
   oa: OaService;
   faults: Faults;
+  rails: RailSimulators;
 }
 
 export interface SimulatorApp {
@@ -50,15 +55,19 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
     sms: new SmsService(opts.dataDir, now),
     oa: new OaService(opts.dataDir, now),
     faults: new Faults(),
-  };
+  } as SimulatorState;
+  state.rails = createRailSimulators(opts.dataDir, now, state.faults, opts.rails);
 
   const app = express();
   app.disable('x-powered-by');
   // Attachments (vouchers) travel as strings inside JSON.
-  app.use(express.json({ limit: '5mb' }));
+  app.use(express.json({ limit: '5mb', verify: keepRawBody }));
+  // Signed bodies of the rails (forms, uploads) stay bytes: the signature is over them.
+  app.use(express.raw({ type: ['application/x-www-form-urlencoded', 'application/octet-stream', 'multipart/form-data'], limit: '5mb' }));
   app.use('/payment', requireBearer(keys.payment, 'payment'), state.faults.middleware('payment'), paymentRouter(state.payment));
   app.use('/sms', requireBearer(keys.sms, 'sms'), state.faults.middleware('sms'), smsRouter(state.sms, state.faults));
   app.use('/oa', requireBearer(keys.oa, 'oa'), state.faults.middleware('oa'), oaRouter(state.oa));
+  state.rails.mount(app);
   app.use('/_admin', adminRouter(state));
   app.use(notFound);
   app.use(errorHandler);

@@ -47,7 +47,7 @@ export class AliyunSmsRail implements SmsRail {
     try {
       const res = await this.client.sendSmsWithOptions(
         new SendSmsRequest({
-          phoneNumbers: mainlandNumber(msg.phone),
+          phoneNumbers: msg.phone,
           signName: catalog.rails[this.name]!.signName,
           templateCode: code,
           templateParam: JSON.stringify(template.params),
@@ -90,7 +90,8 @@ export class AliyunSmsRail implements SmsRail {
               messageId: `${row.phoneNum}:${row.sendDate}`,
               state,
               reason: state === 'failed' ? (row.errCode ?? 'FAILED') : null,
-              receiptAt: row.receiveDate ?? null,
+              // The rail reports Beijing wall-clock time without an offset.
+              receiptAt: row.receiveDate ? `${row.receiveDate.replace(' ', 'T')}+08:00` : null,
             };
           }
         }
