@@ -3,6 +3,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { paramProblems, type TemplateCatalog, type TemplateRef } from '../domain/templates';
 import type { SmsChannel, SmsClient } from './clients/sms';
 import { InternalSmsRail } from './rails/sms/internal';
+import { templateCatalogReader } from './rails/sms/templates-file';
+import { PROJECT_ROOT } from '../config/env';
+import path from 'node:path';
 import { AnswerLost, RailRejected, type OutgoingMessage, type RailMessage, type SmsRail, type SmsRailName } from './rails/sms/port';
 
 export interface CustomerMessage {
@@ -58,6 +61,7 @@ export function createMessageActivities(deps: MessageDeps) {
   const smsRail = deps.smsRail ?? internal;
   const settleMs = deps.settleMs ?? SEND_SETTLE_MS;
   const receiptWindowMs = deps.receiptWindowMs ?? RECEIPT_WINDOW_MS;
+  const templates = deps.templates ?? templateCatalogReader(path.join(PROJECT_ROOT, 'config', 'sms-templates.json'));
 
   const railFor = (channel: SmsChannel): SmsRail => (channel === 'sms' ? smsRail : internal);
 
@@ -116,7 +120,7 @@ export function createMessageActivities(deps: MessageDeps) {
       const rail = railFor(msg.channel);
       const out: OutgoingMessage = { outId: msg.outId, phone: msg.phone, channel: msg.channel, text: msg.text, template: msg.template };
       if (rail.needsTemplate) {
-        const problems = msg.template ? paramProblems(deps.templates!(), msg.template, rail.name) : [`${rail.name} sends approved templates only, and this message has none`];
+        const problems = msg.template ? paramProblems(templates(), msg.template, rail.name) : [`${rail.name} sends approved templates only, and this message has none`];
         if (problems.length > 0) return finish(msg, outcome(rail, out, null, false, `refused before sending: ${problems.join('; ')}`));
       }
       const since = new Date(Date.now() - LOOKBACK_MS);

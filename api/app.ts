@@ -13,6 +13,8 @@ import { docsRouter } from './routes/docs';
 import { driverReportsRouter } from './routes/driver-reports';
 import { meRouter } from './routes/me';
 import { metricsRouter } from './routes/metrics';
+import { oaEventsConfigFromEnv, oaEventsRouter, type OaEventsConfig } from './routes/oa-events';
+import { readEnv } from '../config/env';
 
 export interface ApiConfig {
   taskQueue: string;
@@ -26,6 +28,8 @@ export interface ApiConfig {
   codec: PayloadCodec;
   /** True while the public development keys are in force. */
   developmentKeys: boolean;
+  /** DingTalk / Feishu approval event verification and the rails that name an instance's order. */
+  oaEvents?: OaEventsConfig;
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
@@ -41,6 +45,8 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
 
   // Before the JSON parser: the webhook's signature is over the raw bytes.
   app.use(driverReportsRouter({ svc, metrics, secret: config.driverWebhookSecret, ratePerMinute: config.driverWebhookRatePerMinute ?? 120 }));
+
+  app.use(oaEventsRouter(client, config.oaEvents ?? oaEventsConfigFromEnv(readEnv())));
 
   // Before the 64 kB JSON limit: the Web UI decodes whole histories in one call.
   app.use(

@@ -4,6 +4,7 @@ import { readEnv, type Env } from '../config/env';
 import { dataConverter, payloadCodec } from '../codec/data-converter';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
+import { oaEventsConfigFromEnv } from './routes/oa-events';
 
 export interface ApiServer {
   url: string;
@@ -23,6 +24,7 @@ export async function startApi(env: Env): Promise<ApiServer> {
       driverWebhookSecret: env.DRIVER_WEBHOOK_SECRET,
       codec: payloadCodec(env),
       developmentKeys: !env.API_KEYS,
+      oaEvents: oaEventsConfigFromEnv(env),
     },
   });
   const server: Server = await new Promise((resolve) => {
