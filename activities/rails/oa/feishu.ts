@@ -57,7 +57,8 @@ export class FeishuOaRail implements OaRail {
       appSecret: config.appSecret,
       appType: lark.AppType.SelfBuild,
       domain: config.baseUrl,
-      loggerLevel: lark.LoggerLevel.fatal,
+      // Failures reach the caller as errors; the SDK's own console logging would only repeat them.
+      logger: { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} },
       httpInstance: timedHttp(config.timeoutMs),
     });
   }
@@ -146,12 +147,14 @@ export class FeishuOaRail implements OaRail {
   }
 
   private async upload(f: OaPost['files'][number]) {
-    const form = new FormData();
-    form.append('name', f.name);
-    form.append('type', 'attachment');
-    form.append('content', new Blob([f.content], { type: f.contentType }), f.name);
+    // As the SDK's own uploads do: a plain object that axios sends as multipart/form-data.
     const data = await this.call<{ code: string; url: string }>('file upload', () =>
-      this.client.request({ method: 'POST', url: `${this.config.baseUrl.replace(/\/+$/, '')}/approval/openapi/v2/file/upload`, data: form }),
+      this.client.request({
+        method: 'POST',
+        url: `${this.config.baseUrl.replace(/\/+$/, '')}/approval/openapi/v2/file/upload`,
+        headers: { 'Content-Type': 'multipart/form-data' },
+        data: { name: f.name, type: 'attachment', content: Buffer.from(f.content, 'utf8') },
+      }),
     );
     return { url: data.url, fileSize: Buffer.byteLength(f.content), title: f.name, type: 'attachment' };
   }
