@@ -44,7 +44,7 @@ export function aliyunSmsRouter(deps: AliyunSmsDeps, faultGate: RequestHandler):
     faultGate(req, res, () => {
       const q = req.query as Record<string, string | undefined>;
       const action = req.get('x-acs-action');
-      if (action === 'SendSms') res.json({ RequestId: requestId, ...sendSms(deps, q, req.originalUrl) });
+      if (action === 'SendSms') res.json({ RequestId: requestId, ...sendSms(deps, q, JSON.stringify(q)) });
       else if (action === 'QuerySendDetails') res.json({ RequestId: requestId, ...querySendDetails(deps, q) });
       else res.status(404).json({ RequestId: requestId, Code: 'InvalidAction.NotFound', Message: `Specified api is not found: ${action}` });
     });

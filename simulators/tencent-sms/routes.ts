@@ -41,7 +41,7 @@ export function tencentSmsRouter(deps: TencentSmsDeps, faultGate: RequestHandler
         if (body.SmsSdkAppId !== deps.smsSdkAppId) throw new TcError('FailedOperation.SmsSdkAppIdVerifyFail', `SmsSdkAppId ${String(body.SmsSdkAppId)} is not ours`);
         const action = req.get('x-tc-action');
         const result =
-          action === 'SendSms' ? sendSms(deps, body, req.originalUrl) :
+          action === 'SendSms' ? sendSms(deps, body, JSON.stringify(body)) :
           action === 'PullSmsSendStatus' ? pull(deps, body) :
           action === 'PullSmsSendStatusByPhoneNumber' ? pullByPhone(deps, body) :
           null;
