@@ -32,8 +32,10 @@ export function oaEventsConfigFromEnv(env: Env): OaEventsConfig {
   };
 }
 
-const dingTalkQuery = z.object({ signature: z.string().regex(/^[0-9a-f]{40}$/), timestamp: z.string().regex(/^\d{10,13}$/), nonce: z.string().min(1).max(64) });
-const encryptedBody = z.object({ encrypt: z.string().min(1) });
+export const dingTalkQuery = z.object({ signature: z.string().regex(/^[0-9a-f]{40}$/), timestamp: z.string().regex(/^\d{10,13}$/), nonce: z.string().min(1).max(64) });
+export const encryptedBody = z.object({ encrypt: z.string().min(1) });
+export const dingTalkReply = z.object({ msg_signature: z.string(), timeStamp: z.string(), nonce: z.string(), encrypt: z.string() });
+export const feishuReply = z.union([z.object({ challenge: z.string() }), z.object({ signalled: z.boolean(), complaintId: z.string().nullable() })]);
 const dingTalkEvent = z.looseObject({
   EventType: z.string(),
   processInstanceId: z.string().optional(),
@@ -53,6 +55,7 @@ const DINGTALK_STATUS: Record<string, string> = { agree: 'APPROVED', refuse: 'RE
 const FEISHU_STATUS = new Set(['APPROVED', 'REJECTED', 'CANCELED']);
 
 function json(raw: Buffer): unknown {
+  if (!Buffer.isBuffer(raw) || raw.length === 0) throw new HttpProblem(400, 'the event body is empty');
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {
@@ -79,7 +82,9 @@ export function oaEventsRouter(client: Client, config: OaEventsConfig): Router {
     }
   }
 
-  router.post(OA_EVENT_PATHS.dingtalk, raw, async (req, res) => {
+  const jsonOnly: express.RequestHandler = (req, _res, next) => next(req.is('application/json') ? undefined : new HttpProblem(415, 'request bodies must be application/json'));
+
+  router.post(OA_EVENT_PATHS.dingtalk, jsonOnly, raw, async (req, res) => {
     const q = parse(dingTalkQuery, req.query);
     const { encrypt } = parse(encryptedBody, json(req.body as Buffer));
     const { keys } = config.dingtalk;
@@ -99,7 +104,7 @@ export function oaEventsRouter(client: Client, config: OaEventsConfig): Router {
     res.json(sealDingTalk(keys, 'success'));
   });
 
-  router.post(OA_EVENT_PATHS.feishu, raw, async (req, res) => {
+  router.post(OA_EVENT_PATHS.feishu, jsonOnly, raw, async (req, res) => {
     const body = req.body as Buffer;
     const { verificationToken, encryptKey } = config.feishu;
     const timestamp = req.get('x-lark-request-timestamp') ?? '';
