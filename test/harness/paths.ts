@@ -19,4 +19,7 @@ export interface HarnessInfo {
   apiUrl: string;
   simulatorUrl: string;
   simulatorDataDir: string;
+  /** The rails the worker runs on (SMS_RAIL / OA_RAIL), so tests read the right rail's books. */
+  smsRail: string;
+  oaRail: string;
 }
