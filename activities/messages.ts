@@ -71,7 +71,13 @@ export function createMessageActivities(deps: MessageDeps) {
     for (const until = Date.now() + windowMs; Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, LOOKUP_EVERY_MS));
       Context.current().heartbeat();
-      last = await lookup(rail, msg, since);
+      try {
+        last = await lookup(rail, msg, since);
+      } catch (err) {
+        // One failed look-up is not the answer; the window is. A refusal is, though.
+        if (err instanceof ApplicationFailure) throw err;
+        continue;
+      }
       if (done(last)) return last;
     }
     return last;
@@ -135,7 +141,7 @@ export function createMessageActivities(deps: MessageDeps) {
       if (!known) {
         try {
           const sent = await rail.send(out);
-          known = { messageId: sent.messageId, state: 'sent', reason: null, receiptAt: null };
+          known = sent.receipt ?? { messageId: sent.messageId, state: 'sent', reason: null, receiptAt: null };
         } catch (err) {
           if (err instanceof RailRejected) return finish(msg, outcome(rail, out, null, false, err.message));
           if (!(err instanceof AnswerLost)) throw err;

@@ -29,10 +29,12 @@ export class InternalSmsRail implements SmsRail {
     return last ? railMessage(last) : null;
   }
 
-  async send(msg: OutgoingMessage): Promise<{ messageId: string }> {
+  async send(msg: OutgoingMessage): Promise<{ messageId: string; receipt: RailMessage }> {
     try {
       const sent = await this.client.send({ outId: msg.outId, phone: msg.phone, text: msg.text, channel: msg.channel });
-      return { messageId: sent.bizId };
+      // The gateway answers with the delivery status: no further look-up can tell more.
+      const delivered = sent.status === 'DELIVERED';
+      return { messageId: sent.bizId, receipt: { messageId: sent.bizId, state: delivered ? 'delivered' : 'failed', reason: delivered ? null : 'FAILED', receiptAt: new Date().toISOString() } };
     } catch (err) {
       if (isHttpError(err) && (err.kind === 'timeout' || err.kind === 'network')) throw new AnswerLost(this.name, err.message);
       if (isHttpError(err) && !err.retryable) throw new RailRejected(this.name, String(err.status), err.message);

@@ -41,8 +41,11 @@ export interface SmsRail {
   readonly lookupSeesUnreceipted: boolean;
   /** The message sent with this outId since `since`, newest state, or null. */
   lookup(msg: OutgoingMessage, since: Date): Promise<RailMessage | null>;
-  /** Throws RailRejected (for good), AnswerLost (may have gone out) or a retryable error. */
-  send(msg: OutgoingMessage): Promise<{ messageId: string }>;
+  /**
+   * Throws RailRejected (for good), AnswerLost (may have gone out) or a retryable error. A rail
+   * whose answer already is the receipt (the internal gateway) returns it as `receipt`.
+   */
+  send(msg: OutgoingMessage): Promise<{ messageId: string; receipt?: RailMessage }>;
 }
 
 /** The rail said no and will say no again (bad template, parameter, number, sign). */

@@ -97,3 +97,25 @@ test('the rails verify their signatures: a wrong secret is refused by the rail, 
   expect(await outbox('aliyun', 'SIG:ack:sms')).toHaveLength(0);
   expect(await outbox('tencent', 'SIG:ack:sms')).toHaveLength(0);
 });
+
+test("Tencent's PullSmsSendStatus hands each status report out once; the by-number pull keeps them for look-ups", async () => {
+  const { sms } = await import('tencentcloud-sdk-nodejs-sms');
+  const host = new URL(stack.sims.sim.url).host;
+  const client = new sms.v20210111.Client({
+    credential: { secretId: stack.env.TENCENT_SECRET_ID, secretKey: stack.env.TENCENT_SECRET_KEY },
+    region: 'ap-guangzhou',
+    profile: { httpProfile: { endpoint: `${host}/tencent-sms`, protocol: 'http://' } },
+  });
+  const phone = uniquePhone();
+  const SmsSdkAppId = stack.env.TENCENT_SMS_SDK_APP_ID;
+  const sent = await client.SendSms({ PhoneNumberSet: [phone], SmsSdkAppId, SignName: '差旅服务', TemplateId: '2210001', TemplateParamSet: ['PULL-1', '2026-12-02 17:00'], SessionContext: 'PULL-1:ack:sms' });
+  expect(sent.SendStatusSet?.[0]).toMatchObject({ Code: 'Ok', SessionContext: 'PULL-1:ack:sms' });
+  await new Promise((r) => setTimeout(r, 400));
+  const mine = (set: Array<{ SessionContext?: string }> | undefined) => (set ?? []).filter((s) => s.SessionContext === 'PULL-1:ack:sms');
+  expect(mine((await client.PullSmsSendStatus({ Limit: 100, SmsSdkAppId })).PullSmsSendStatusSet)).toEqual([expect.objectContaining({ ReportStatus: 'SUCCESS', PhoneNumber: phone })]);
+  expect(mine((await client.PullSmsSendStatus({ Limit: 100, SmsSdkAppId })).PullSmsSendStatusSet)).toEqual([]);
+  const byPhone = await client.PullSmsSendStatusByPhoneNumber({ PhoneNumber: phone, BeginTime: Math.floor(Date.now() / 1000) - 60, Offset: 0, Limit: 10, SmsSdkAppId });
+  expect(mine(byPhone.PullSmsSendStatusSet)).toHaveLength(1);
+  // A template id the account never had approved is the rail's refusal, not a send.
+  await expect(client.SendSms({ PhoneNumberSet: [phone], SmsSdkAppId, SignName: '差旅服务', TemplateId: '999', TemplateParamSet: [], SessionContext: 'x' })).rejects.toMatchObject({ code: 'FailedOperation.TemplateIncorrectOrUnapproved' });
+});
