@@ -73,9 +73,11 @@ export function createRailSimulators(dataDir: string, now: () => Date, faults: F
   let origin = 'http://127.0.0.1';
   const dingKeys = { token: opts.dingtalk.eventToken, aesKey: opts.dingtalk.eventAesKey, ownerKey: opts.dingtalk.corpId };
 
+  const dingTokens = new TokenIssuer(now);
+  const feishuTokens = new TokenIssuer(now, 7200, 't-');
   const dingDeps = {
     service: dingtalk,
-    tokens: new TokenIssuer(now),
+    tokens: dingTokens,
     apps: { [opts.dingtalk.appKey]: opts.dingtalk.appSecret },
     uploadBase: () => `${origin}/dingtalk-oss`,
     uploadSecret: `${opts.dingtalk.appSecret}:oss`,
@@ -94,7 +96,7 @@ export function createRailSimulators(dataDir: string, now: () => Date, faults: F
     app.use(
       '/feishu',
       feishuRouter(
-        { service: feishu, tokens: new TokenIssuer(now, 7200, 't-'), apps: { [opts.feishu.appId]: opts.feishu.appSecret }, approvalCodes: () => [opts.feishu.approvalCode], fileBase: () => `${origin}/feishu/approval-files` },
+        { service: feishu, tokens: feishuTokens, apps: { [opts.feishu.appId]: opts.feishu.appSecret }, approvalCodes: () => [opts.feishu.approvalCode], fileBase: () => `${origin}/feishu/approval-files` },
         faults.middleware('oa'),
       ),
     );
@@ -271,6 +273,10 @@ export function createRailSimulators(dataDir: string, now: () => Date, faults: F
       return { ...eventUrls };
     },
     outbox: () => [...aliyun.outbox(), ...tencent.outbox()],
+    revokeTokens() {
+      dingTokens.revokeAll();
+      feishuTokens.revokeAll();
+    },
     stats: () => ({
       aliyun: smsStats(aliyun),
       tencent: smsStats(tencent),

@@ -62,6 +62,12 @@ export function adminRouter({ payment, sms, oa, faults, rails }: AdminDeps): Rou
     res.json(rails.setEventUrls(parseBody(eventUrlsBody, req.body)));
   });
 
+  /** DingTalk and Feishu forget every access token they issued: clients must fetch new ones. */
+  r.post('/oa/tokens/revoke', (_req, res) => {
+    rails.revokeTokens();
+    res.json({ ok: true });
+  });
+
   /** Every rail's outbox in one shape; `rail` narrows it (internal includes the app channel). */
   r.get('/outbox', (req, res) => {
     const rail = typeof req.query.rail === 'string' ? req.query.rail : undefined;

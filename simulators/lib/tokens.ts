@@ -15,6 +15,11 @@ export class TokenIssuer {
     return { token, expiresIn: this.ttlSeconds };
   }
 
+  /** As the rail does when an app's secret is reset: every token issued so far stops working. */
+  revokeAll(): void {
+    this.tokens.clear();
+  }
+
   valid(token: string | undefined): boolean {
     const until = token ? this.tokens.get(token) : undefined;
     return until !== undefined && until > this.now().getTime();

@@ -53,9 +53,13 @@ export class DingTalkOaRail implements OaRail {
     try {
       return await fn();
     } catch (err) {
-      // A revoked token is worth one fresh one; anything else is for the caller to classify.
-      if ((err as { statusCode?: number }).statusCode === 401) this.token = null;
-      throw asHttpError(`dingtalk ${what}`, err);
+      const failure = asHttpError(`dingtalk ${what}`, err);
+      if (failure.status === 401) {
+        // A revoked or expired token is worth a fresh one: the next attempt fetches it.
+        this.token = null;
+        throw new HttpError(401, failure.body, true, 'http', failure.message);
+      }
+      throw failure;
     }
   }
 

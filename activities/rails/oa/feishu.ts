@@ -43,6 +43,25 @@ function timedHttp(timeoutMs: number): lark.HttpInstance {
   } as lark.HttpInstance;
 }
 
+/** The tenant token, held per client so a token the rail no longer accepts can be dropped. */
+class TokenCache implements lark.Cache {
+  private readonly values = new Map<unknown, { value: unknown; until?: number }>();
+  async set(key: string | Symbol, value: unknown, expire?: number): Promise<boolean> {
+    this.values.set(key, { value, until: expire });
+    return true;
+  }
+  async get(key: string | Symbol): Promise<unknown> {
+    const v = this.values.get(key);
+    return v && (!v.until || v.until > Date.now()) ? v.value : undefined;
+  }
+  clear(): void {
+    this.values.clear();
+  }
+}
+
+/** Feishu's "access token invalid / expired": a fresh token is worth one more try. */
+const TOKEN_REFUSED = /9999166[134]/;
+
 const STATUS: Record<string, ApprovalStatus> = { APPROVED: 'APPROVED', REJECTED: 'REJECTED' };
 
 export class FeishuOaRail implements OaRail {
@@ -50,6 +69,7 @@ export class FeishuOaRail implements OaRail {
   readonly dedupes = false;
   readonly client: lark.Client;
   private readonly orderOfInstance = new Map<string, string>();
+  private readonly tokens = new TokenCache();
 
   constructor(private readonly config: FeishuConfig) {
     this.client = new lark.Client({
@@ -60,6 +80,7 @@ export class FeishuOaRail implements OaRail {
       // Failures reach the caller as errors; the SDK's own console logging would only repeat them.
       logger: { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} },
       httpInstance: timedHttp(config.timeoutMs),
+      cache: this.tokens,
     });
   }
 
@@ -68,7 +89,13 @@ export class FeishuOaRail implements OaRail {
     try {
       reply = await fn();
     } catch (err) {
-      throw asHttpError(`feishu ${what}`, err);
+      const failure = asHttpError(`feishu ${what}`, err);
+      if (TOKEN_REFUSED.test(JSON.stringify(failure.body))) {
+        // The next attempt (Temporal's retry) fetches a new tenant token.
+        this.tokens.clear();
+        throw new HttpError(failure.status, failure.body, true, failure.kind, failure.message);
+      }
+      throw failure;
     }
     if (reply.code !== 0) throw railRefusal('feishu', reply.code ?? 'UNKNOWN', reply.msg ?? what);
     return reply.data as T;

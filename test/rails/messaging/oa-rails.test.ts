@@ -99,3 +99,13 @@ describe('feishu instance creation with a uuid', () => {
     expect(made.map((i) => i.instanceCode)).toEqual([opened.instanceId]);
   }, 30_000);
 });
+
+test.each(['dingtalk', 'feishu'] as const)('%s: a token the rail stopped accepting is replaced and the step still lands once', async (rail) => {
+  const { orderId } = await seededOrder(rail);
+  const req = { orderId, idempotencyKey: `${orderId}-C0FFEE00:oa-dispute`, text: 'under dispute' };
+  // The first run holds a token; then the rail forgets every token it issued.
+  await stack.run({ oa: rail }, 'oaDispute', [{ ...req, orderId: `NONE-${rail}-${process.pid}` }]);
+  await fetch(`${stack.sims.sim.url}/_admin/oa/tokens/revoke`, { method: 'POST' });
+  expect(await stack.run({ oa: rail }, 'oaDispute', [req])).toMatchObject({ instanceId: expect.any(String) });
+  expect((await instanceOn(rail, orderId)).comments.filter((c) => c.text.includes(req.idempotencyKey))).toHaveLength(1);
+}, 30_000);

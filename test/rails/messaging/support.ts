@@ -40,6 +40,11 @@ export async function messagingStack(): Promise<MessagingStack> {
   const client = new Client({ connection, namespace: harness.namespace });
   const nativeConnection = await (await import('@temporalio/worker')).NativeConnection.connect({ address: harness.temporalAddress });
   const templates = templateCatalogReader(env.SMS_TEMPLATES_FILE);
+  // One adapter per rail for the whole file, as in a worker process: tokens and caches carry over.
+  const smsRails = new Map<SmsRailName, ReturnType<typeof smsRailFor>>();
+  const oaRails = new Map<OaRailName, ReturnType<typeof oaRailFor>>();
+  const smsRail = (name: SmsRailName) => smsRails.get(name) ?? smsRails.set(name, smsRailFor(env, name, templates)).get(name)!;
+  const oaRail = (name: OaRailName) => oaRails.get(name) ?? oaRails.set(name, oaRailFor(env, name)).get(name)!;
 
   return {
     sims,
@@ -56,12 +61,12 @@ export async function messagingStack(): Promise<MessagingStack> {
         activities: {
           ...createMessageActivities({
             sms: new SmsClient({ baseUrl: env.SMS_URL, apiKey: TEST_KEYS.sms, timeoutMs: 5_000 }),
-            smsRail: smsRailFor(env, rails.sms ?? 'internal', templates),
+            smsRail: smsRail(rails.sms ?? 'internal'),
             templates,
             receiptWindowMs: RECEIPT_WINDOW_MS,
             settleMs: SETTLE_MS,
           }),
-          ...createOaActivities({ oa: new OaClient({ baseUrl: env.OA_URL, apiKey: TEST_KEYS.oa, timeoutMs: 5_000 }), oaRail: oaRailFor(env, rails.oa ?? 'internal'), oaSettleMs: SETTLE_MS }),
+          ...createOaActivities({ oa: new OaClient({ baseUrl: env.OA_URL, apiKey: TEST_KEYS.oa, timeoutMs: 5_000 }), oaRail: oaRail(rails.oa ?? 'internal'), oaSettleMs: SETTLE_MS }),
         },
       });
       return worker.runUntil(client.workflow.execute(workflow, { taskQueue, workflowId: `${taskQueue}-wf`, args })) as Promise<T>;
