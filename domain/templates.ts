@@ -139,3 +139,13 @@ export function catalogProblems(catalog: TemplateCatalog): string[] {
   }
   return problems;
 }
+
+/** A time as the templates show it, in Beijing time: "2026-12-02 17:00" (16 characters, any date). */
+export function templateTime(d: Date): string {
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Fen as the templates show money: "2572.00"; the currency sits in the fixed text (the rails refuse "¥" in a variable). */
+export function templateAmount(fen: number): string {
+  return (fen / 100).toFixed(2);
+}

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../../config/env';
 import { parseTemplateCatalog } from '../../../activities/rails/sms/templates-file';
-import { catalogProblems, charCount, longestParams, MESSAGE_PURPOSES, paramProblems, renderTemplate, type TemplateCatalog } from '../../../domain/templates';
+import { catalogProblems, charCount, longestParams, MESSAGE_PURPOSES, paramProblems, renderTemplate, templateAmount, templateTime, type TemplateCatalog } from '../../../domain/templates';
 
 const file = path.join(PROJECT_ROOT, 'config', 'sms-templates.json');
 const raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -68,4 +68,21 @@ test.each([
   change(broken);
   expect(catalogProblems(broken).join('\n')).toMatch(problem);
   expect(() => parseTemplateCatalog(broken, 'edited catalog')).toThrow(problem);
+});
+
+test.each([
+  [new Date('2026-12-02T09:00:00Z'), '2026-12-02 17:00'],
+  [new Date('2026-12-31T16:30:00Z'), '2027-01-01 00:30'],
+])('a time in a template is Beijing time, %s -> %s, within every time parameter', (d, shown) => {
+  expect(templateTime(d)).toBe(shown);
+  expect(charCount(templateTime(d))).toBeLessThanOrEqual(catalog.templates.acknowledgement!.params.deadline!.maxChars);
+});
+
+test.each([
+  [257_200, '2572.00'],
+  [5, '0.05'],
+  [99_999_999_999, '999999999.99'],
+])('an amount in a template, %i fen -> %s, fits the amount parameter', (fen, shown) => {
+  expect(templateAmount(fen)).toBe(shown);
+  expect(charCount(templateAmount(fen))).toBeLessThanOrEqual(catalog.templates.charge_notice!.params.amount!.maxChars);
 });
