@@ -50,13 +50,14 @@ export interface SimulatorApp {
 export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
   const now = opts.now ?? (() => new Date());
   const keys = opts.apiKeys ?? keysFromEnv();
+  const faults = new Faults();
   const state: SimulatorState = {
     payment: new PaymentService(opts.dataDir, now),
     sms: new SmsService(opts.dataDir, now),
     oa: new OaService(opts.dataDir, now),
-    faults: new Faults(),
-  } as SimulatorState;
-  state.rails = createRailSimulators(opts.dataDir, now, state.faults, opts.rails);
+    faults,
+    rails: createRailSimulators(opts.dataDir, now, faults, opts.rails),
+  };
 
   const app = express();
   app.disable('x-powered-by');
