@@ -241,6 +241,7 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
     guard(ctx, actor) {
       opsOrSupervisor(ctx, actor);
       if (ctx.s.manual!.step === 'apology') refuse('state', 'the apology itself is what failed: retry its delivery; a case never closes without it', { code: 'apology_first' });
+      if (ctx.s.manual!.step === 'hold') refuse('state', 'whether the charge is held must be known before the case can close: retry once the payment system answers', { code: 'hold_first' });
     },
     apply(ctx, actor, args) {
       ACTION_DEFS['close-with-apology'].guard(ctx, actor);

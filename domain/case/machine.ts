@@ -8,7 +8,7 @@ import { clone, record, rules, settle, type Ctx } from './context';
 import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type RefundArrival, type SearchView } from './events';
 import { onSendDone, onSendFailed } from './messages';
 import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted } from './opening';
-import { onMovementDone, onMovementFailed, onRefundResult, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
+import { decideMoney, onMovementDone, onMovementFailed, onRefundResult, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
 import { desiredTimers, onTimer, timerCommands } from './timers';
 import type { Actor, CaseRules, ChargeHold, ComplaintState } from './state';
 import { resumeClock } from './waiting';
@@ -96,7 +96,13 @@ function handle(ctx: Ctx, event: CaseEvent): void {
 function onCallDone(ctx: Ctx, step: string, result: unknown): void {
   const s = ctx.s;
   if (step === 'rules') return onRules(ctx, result as CaseRules);
-  if (step === 'hold') return onHold(ctx, result as ChargeHold | null);
+  if (step === 'hold') {
+    onHold(ctx, result as ChargeHold | null);
+    // A decision that waited to know the hold goes on now.
+    if (s.status === 'settling' && !s.machine.money && !s.machine.awaitingLedger) return decideMoney(ctx);
+    if (s.status === 'needs_manual' && s.manual?.step === 'hold') return decideMoney(ctx);
+    return;
+  }
   if (step.startsWith('evidence:')) {
     onEvidence(ctx, result as Parameters<typeof onEvidence>[1]);
     // Money waits for the ledger: a decision taken before it (or a re-plan) goes on from here.

@@ -9,7 +9,8 @@ import type { Level } from '../types';
 import { addMinutes, call, iso, record, refuse, rules, send, type Ctx } from './context';
 import type { IntakeArgs } from './events';
 import type { CaseRules, ChargeHold, DriverReport } from './state';
-import { decideCase, settlementFor } from './settling';
+import { decideCase, needsManual, settlementFor } from './settling';
+import { acknowledgementTemplate, escalationTemplate } from './sms-templates';
 
 /** The rules are what the policy comes from: before they load, their retry interval is fixed. */
 export const RULES_RETRY_MINUTES = 0.5;
@@ -49,6 +50,7 @@ export function onRulesFailed(ctx: Ctx, message: string): void {
 export function onHold(ctx: Ctx, hold: ChargeHold | null): void {
   const s = ctx.s;
   s.machine.holdDone = true;
+  s.machine.holdFailed = false;
   delete s.machine.retries.hold;
   if (hold) {
     s.hold = hold;
@@ -68,7 +70,12 @@ export function onHoldFailed(ctx: Ctx, message: string): void {
   record(ctx, 'system', 'provider_refused', `holding the automatic charge failed: ${message}; retrying`);
   // The policy may not be loaded yet (the hold and the rules go out together).
   const every = s.machine.rules?.policy.retryMinutes.hold ?? 1;
-  if (!s.machine.decision) s.machine.retries.hold = addMinutes(ctx.now, every);
+  s.machine.holdFailed = true;
+  if (s.status === 'settling' && !s.machine.money) {
+    // The decision waits to know whether the charge is held: a person must find out.
+    return needsManual(ctx, 'hold', `the payment system does not confirm whether the automatic charge is held: ${message}`);
+  }
+  s.machine.retries.hold = addMinutes(ctx.now, every);
   begin(ctx);
 }
 
@@ -78,7 +85,8 @@ function begin(ctx: Ctx): void {
   if (s.status !== 'received' || !s.machine.rulesDone || !s.machine.holdDone) return;
   s.status = 'investigating';
   gatherEvidence(ctx);
-  send(ctx, 'ack', 'acknowledgement', acknowledgementText(s.language, s.caseRef, new Date(s.machine.currentDeadline!.at), s.flags.provisionalDeadline));
+  const by = new Date(s.machine.currentDeadline!.at);
+  send(ctx, 'ack', 'acknowledgement', acknowledgementText(s.language, s.caseRef, by, s.flags.provisionalDeadline), 1, acknowledgementTemplate(s.language, s.caseRef, by));
 }
 
 export function notifyOa(ctx: Ctx): void {
@@ -188,7 +196,8 @@ export function escalateTo(ctx: Ctx, level: Level, reason: string, actor: string
     record(ctx, actor, 'clock_resumed', 'the case moves up the ladder; the new level gets its own full time');
   }
   enterLevel(ctx, level, reason, actor);
-  send(ctx, `escalation-${s.levels.length}`, 'escalation', escalationText(s.language, s.caseRef, level, new Date(s.nextDeadline!), breached));
+  const by = new Date(s.nextDeadline!);
+  send(ctx, `escalation-${s.levels.length}`, 'escalation', escalationText(s.language, s.caseRef, level, by, breached), 1, escalationTemplate(s.language, s.caseRef, level, by));
 }
 
 /** A report or a repeat on this order: the same key changes nothing; a new report refreshes the evidence. */

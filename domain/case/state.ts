@@ -8,6 +8,7 @@ import type { Finding, LedgerFacts, TripFacts } from '../evidence';
 import type { SettlementKind } from '../fees';
 import type { Claim, Movement } from '../money';
 import type { Policy } from '../policy';
+import type { TemplateRef } from '../templates';
 import type { Category, Channel, Language, Level, OrderKind, Outcome, StaffRole, Status, Tier } from '../types';
 
 export interface Actor {
@@ -161,6 +162,8 @@ export type CaseDecision =
 export interface Send {
   purpose: NoticePurpose;
   text: string;
+  /** The approved SMS template and its parameters, for rails that send templates only. */
+  template?: TemplateRef;
   channelIndex: number;
   round: number;
 }
@@ -204,9 +207,12 @@ export interface MachineState {
   voucherDone: boolean;
   chargeDisputeTold: boolean;
   apologyText?: string;
+  apologyTemplate?: TemplateRef;
   apologyRound?: number;
   ackMissed?: boolean;
   oaTold?: boolean;
+  /** The last hold attempt failed: whether the charge is held is not known. */
+  holdFailed?: boolean;
 }
 
 export interface ComplaintState {
