@@ -44,10 +44,12 @@ const off = (): FaultState => ({ mode: 'none', rate: 1, latencyMs: null, channel
 
 /**
  * Fault switches are test configuration, not provider state: they live in memory and a
- * restart clears them, which is what a chaos test that restarts the simulator expects.
+ * restart clears them, which is what a chaos test that restarts the simulator expects. Each
+ * service holds one rule per `match`, so parallel tests that break their own order or phone
+ * never switch off each other's faults; a rule without a match applies to every request.
  */
 export class Faults {
-  private states: Record<FaultService, FaultState> = { payment: off(), sms: off(), oa: off() };
+  private rules: Record<FaultService, FaultState[]> = { payment: [], sms: [], oa: [] };
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly random: () => number;
 
@@ -55,73 +57,76 @@ export class Faults {
     this.random = random;
   }
 
+  /** `none` with a match removes that match's rule; `none` without one clears the service. */
   set(input: FaultInput): FaultState {
-    const state: FaultState = {
-      mode: input.mode,
-      rate: input.rate,
-      latencyMs: input.latencyMs ?? null,
-      channel: input.channel ?? null,
-      remaining: input.count ?? null,
-      fired: 0,
-      match: input.match ?? null,
-    };
-    this.states[input.service] = input.mode === 'none' ? off() : state;
-    return this.states[input.service];
+    const match = input.match ?? null;
+    const kept = this.rules[input.service].filter((r) => input.mode !== 'none' && r.match !== match);
+    if (input.mode === 'none') {
+      this.rules[input.service] = match === null ? [] : this.rules[input.service].filter((r) => r.match !== match);
+      return this.view(input.service);
+    }
+    const state: FaultState = { mode: input.mode, rate: input.rate, latencyMs: input.latencyMs ?? null, channel: input.channel ?? null, remaining: input.count ?? null, fired: 0, match };
+    this.rules[input.service] = [...kept, state];
+    return state;
+  }
+
+  /** The service's latest rule (or none), and all of them. */
+  private view(service: FaultService): FaultState & { rules?: FaultState[] } {
+    const list = this.rules[service];
+    const last = list[list.length - 1];
+    return { ...(last ?? off()), ...(list.length > 1 ? { rules: structuredClone(list) } : {}) };
   }
 
   all(): Record<FaultService, FaultState> {
-    return structuredClone(this.states);
+    return { payment: this.view('payment'), sms: this.view('sms'), oa: this.view('oa') };
   }
 
   reset(): void {
-    for (const s of faultServices) this.states[s] = off();
+    for (const s of faultServices) this.rules[s] = [];
   }
 
-  /** Decides (by rate) whether the armed fault fires now, consuming one of its `count`. */
-  private fire(service: FaultService, subject: string): boolean {
-    const state = this.states[service];
-    if (state.mode === 'none' || (state.match !== null && !subject.includes(state.match)) || this.random() >= state.rate) return false;
-    state.fired += 1;
-    if (state.remaining !== null) {
-      state.remaining -= 1;
-      if (state.remaining <= 0) this.states[service] = off();
+  /** The first armed rule of this mode for this request, if it fires now (by rate), consuming one of its `count`. */
+  private fire(service: FaultService, subject: string, mode: FaultInput['mode'], extra: (r: FaultState) => boolean = () => true): FaultState | undefined {
+    const rule = this.rules[service].find((r) => r.mode === mode && extra(r) && (r.match === null || subject.includes(r.match)));
+    if (!rule || this.random() >= rule.rate) return undefined;
+    rule.fired += 1;
+    if (rule.remaining !== null) {
+      rule.remaining -= 1;
+      if (rule.remaining <= 0) this.rules[service] = this.rules[service].filter((r) => r !== rule);
     }
-    return true;
+    return rule;
   }
 
-  /** For the SMS send path: does the armed fail_channel fault hit this channel now? */
+  /** For the SMS send path: does an armed fail_channel fault hit this channel now? */
   failsChannel(channel: 'sms' | 'app', subject = ''): boolean {
-    const state = this.states.sms;
-    return state.mode === 'fail_channel' && state.channel === channel && this.fire('sms', subject);
+    return this.fire('sms', subject, 'fail_channel', (r) => r.channel === channel) !== undefined;
   }
 
-  /** For the template SMS rails: does the armed no_receipt fault swallow this message's receipt? */
+  /** For the template SMS rails: does an armed no_receipt fault swallow this message's receipt? */
   dropsReceipt(subject = ''): boolean {
-    return this.states.sms.mode === 'no_receipt' && this.fire('sms', subject);
+    return this.fire('sms', subject, 'no_receipt') !== undefined;
   }
 
   middleware(service: FaultService): RequestHandler {
     return async (req, res, next) => {
-      const state = this.states[service];
+      if (this.rules[service].length === 0) return next();
       // Decoded, so a phone number in a signed query string (Aliyun) matches as written.
-      const subject = state.match === null ? '' : `${safeDecode(req.originalUrl)} ${Buffer.isBuffer(req.body) ? '' : JSON.stringify(req.body ?? {})}`;
-      if (state.mode === '5xx' && this.fire(service, subject)) {
+      const subject = `${safeDecode(req.originalUrl)} ${Buffer.isBuffer(req.body) ? '' : JSON.stringify(req.body ?? {})}`;
+      if (this.fire(service, subject, '5xx')) {
         res.status(503).json({ error: 'SIMULATED_OUTAGE', message: `${service} simulator fault: 5xx` });
         return;
       }
       // A permanent refusal of a write, as a rail answers when the merchant account cannot pay.
-      if (state.mode === 'refuse_writes' && req.method !== 'GET' && this.fire(service, subject)) {
+      if (req.method !== 'GET' && this.fire(service, subject, 'refuse_writes')) {
         res.status(403).json({ error: 'SELLER_BALANCE_NOT_ENOUGH', message: `${service} simulator fault: the merchant account cannot pay this out` });
         return;
       }
-      if (state.mode === 'latency' && this.fire(service, subject)) {
-        await this.sleep(state.latencyMs ?? DEFAULT_LATENCY_MS);
-      }
+      const slow = this.fire(service, subject, 'latency');
+      if (slow) await this.sleep(slow.latencyMs ?? DEFAULT_LATENCY_MS);
       // Reads execute nothing, so holding their answer back would only hide the evidence
       // a client needs to find out what its timed-out write did.
-      if (state.mode === 'timeout_after_execute' && req.method !== 'GET' && this.fire(service, subject)) {
-        this.holdResponse(res, state.latencyMs ?? DEFAULT_HOLD_RESPONSE_MS);
-      }
+      const held = req.method !== 'GET' ? this.fire(service, subject, 'timeout_after_execute') : undefined;
+      if (held) this.holdResponse(res, held.latencyMs ?? DEFAULT_HOLD_RESPONSE_MS);
       next();
     };
   }

@@ -77,7 +77,7 @@ describe('GET /complaints/:id/history (timeline from the Temporal event history)
       expect(entries.find((e) => e.kind === 'refunded_failed')).toMatchObject({ category: 'money', text: expect.stringMatching(/^failed refunding ¥100\.00 .*cannot pay/) });
       expect((await api('GET', `/complaints/${id}`)).body).toMatchObject({ status: 'needs_manual', flags: { needsOps: true } });
     } finally {
-      await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+      await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none', match: orderId });
     }
   });
 

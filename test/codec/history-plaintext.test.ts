@@ -37,7 +37,7 @@ test('inputs, update arguments, results and failure messages are encrypted in th
       return s.flags.needsOps ? s : undefined;
     }, 20_000, 'the refund failure to be recorded');
   } finally {
-    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none', match: orderId });
   }
   expect(state.opsReason).toMatch(/refused/);
 

@@ -452,7 +452,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
       expect(closed.events).toContainEqual(expect.objectContaining({ actor: 'ops-chen', kind: 'settled_by_hand' }));
       expect(await panel.isHidden()).toBe(false); // the answer stays in view
     } finally {
-      await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+      await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none', match: orderId });
     }
   }, 120_000);
 });

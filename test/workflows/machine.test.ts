@@ -41,7 +41,7 @@ test('a second complaint on a case stuck after its decision is answered at once,
     const closed = await untilClosed(c.caseRef);
     expect(closed.events.map((e: { kind: string }) => e.kind)).toContain('money_abandoned');
   } finally {
-    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none', match: orderId });
   }
 });
 

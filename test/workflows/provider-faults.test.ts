@@ -33,7 +33,7 @@ test('a refund executed by the provider whose answer timed out is found by its r
     const faults = await simulator('GET', '/_admin/faults');
     expect(faults.payment.mode).toBe('none'); // the fault fired: the first answer really was lost
   } finally {
-    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none', match: `${orderId}` });
   }
 }, 60_000);
 
@@ -53,7 +53,7 @@ test('an SMS sent but answered too late is not sent again on retry', async () =>
     const acks = messages.filter((m: { outId: string }) => m.outId === `${s.caseRef}:ack:sms`);
     expect(acks).toHaveLength(1);
   } finally {
-    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
+    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none', match: phone });
   }
 }, 60_000);
 
@@ -69,7 +69,7 @@ test('when the SMS channel fails, the apology is delivered by the app channel be
       expect(apology[1].text).toMatch(/^We are sorry/);
       await captureHistory(c.id, 'apology-second-channel');
     } finally {
-      await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
+      await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none', match: '+8613911112222' });
     }
   });
 
@@ -87,7 +87,7 @@ test('a refund the provider refuses for good puts the case in needs_manual for o
     expect(stuck.nextDeadline).toBe(stuck.manual.deadline);
     expect((await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.agent, body: {} })).status).toBe(403);
   } finally {
-    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none', match: c.orderId });
   }
   const retried = await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.ops, body: {} });
   expect(retried.status).toBe(202);
@@ -109,11 +109,11 @@ test('an acknowledgement no channel delivered is tried again later while the cas
     const acks = (s: any) => s.notifications.filter((n: { purpose: string }) => n.purpose === 'acknowledgement');
     const lost = await untilState(c.id, (x) => x.status === 'investigating' && acks(x).length === 2, 'investigating without an acknowledgement');
     expect(acks(lost).map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`)).toEqual(['sms:failed', 'app:failed']);
-    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
+    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none', match: phone });
     const later = await untilState(c.id, (x) => acks(x).some((n: { status: string }) => n.status === 'delivered'), 'the retried acknowledgement', 30_000);
     expect(acks(later).find((n: { status: string }) => n.status === 'delivered').step).toMatch(/^ack-retry-/);
     expect(later.status).toBe('investigating');
   } finally {
-    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
+    await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none', match: phone });
   }
 });
