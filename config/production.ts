@@ -6,7 +6,7 @@
  */
 import { DEV_API_KEYS } from '../api/auth';
 import { DEV_KEY } from '../codec/data-converter';
-import { DEV_SECRETS, type Env } from './env';
+import { DEV_SECRETS, envSchema, type Env } from './env';
 
 export type ProcessKind = 'api' | 'worker';
 
@@ -64,6 +64,32 @@ export function productionProblems(env: Env, kind: ProcessKind): string[] {
       ['PAGE_TOKEN_SECRET', 'SESSION_SECRET'],
     ];
     for (const [a, b] of pairs) if (env[a] === env[b]) problems.push(`${a} equals ${b}; each purpose needs its own secret`);
+  }
+  if (env.NODE_ENV === 'production') problems.push(...railCredentialProblems(env));
+  return problems;
+}
+
+/** The variables of each rail: only the rails in use must hold real credentials. */
+const RAIL_VARIABLES: Record<string, RegExp> = {
+  alipay: /^ALIPAY_(APP_ID|PRIVATE_KEY|PUBLIC_KEY)$/,
+  wechatpay: /^WECHATPAY_(MCHID|SERIAL|PRIVATE_KEY|PLATFORM_SERIAL|PLATFORM_CERT|APIV3_KEY)$/,
+  aliyun: /^ALIYUN_ACCESS_KEY_(ID|SECRET)$/,
+  tencent: /^TENCENT_SECRET_(ID|KEY)$/,
+  dingtalk: /^DINGTALK_(APP_KEY|APP_SECRET|EVENT_TOKEN|EVENT_AES_KEY)$/,
+  feishu: /^FEISHU_(APP_ID|APP_SECRET|VERIFICATION_TOKEN|ENCRYPT_KEY)$/,
+};
+
+/** A rail in use whose credentials are missing or still the simulators' development defaults, named. */
+export function railCredentialProblems(env: Env): string[] {
+  const defaults = envSchema.parse({}) as Record<string, unknown>;
+  const inUse = [env.PAYMENT_RAIL, env.SMS_RAIL, env.OA_RAIL].filter((r) => r in RAIL_VARIABLES);
+  const problems: string[] = [];
+  for (const rail of inUse) {
+    for (const name of Object.keys(envSchema.shape).filter((k) => RAIL_VARIABLES[rail]!.test(k))) {
+      const value = (env as Record<string, unknown>)[name];
+      if (value === undefined || value === '') problems.push(`${name} is unset but ${rail} is in use`);
+      else if (value === defaults[name]) problems.push(`${name} is the development default (the ${rail} simulator's)`);
+    }
   }
   return problems;
 }

@@ -63,4 +63,16 @@ describe('productionProblems', () => {
   ] as const)('%s is named', (_what, over, kind, message) => {
     expect(productionProblems(env(over), kind)).toEqual([expect.stringMatching(message)]);
   });
+
+  test.each([
+    ['Alipay without its merchant keys', { PAYMENT_RAIL: 'alipay' }, [/ALIPAY_APP_ID is unset/, /ALIPAY_PRIVATE_KEY is unset/, /ALIPAY_PUBLIC_KEY is unset/]],
+    ['Aliyun SMS on the simulator credentials', { SMS_RAIL: 'aliyun' }, [/ALIYUN_ACCESS_KEY_ID is the development default/, /ALIYUN_ACCESS_KEY_SECRET is the development default/]],
+    ['Feishu on the simulator credentials', { OA_RAIL: 'feishu' }, [/FEISHU_APP_ID is the development default/, /FEISHU_APP_SECRET/, /FEISHU_VERIFICATION_TOKEN/, /FEISHU_ENCRYPT_KEY/]],
+  ] as const)('a rail in use: %s is named', (_what, over, messages) => {
+    expect(productionProblems(env(over), 'worker')).toEqual(messages.map((m) => expect.stringMatching(m)));
+  });
+
+  test('a rail in use with its own credentials passes', () => {
+    expect(productionProblems(env({ SMS_RAIL: 'tencent', TENCENT_SECRET_ID: 'AKIDreal', TENCENT_SECRET_KEY: 'real-secret-key-value' }), 'worker')).toEqual([]);
+  });
 });
