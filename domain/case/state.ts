@@ -25,8 +25,8 @@ export interface DriverReport {
   reportedAt: string;
 }
 
-/** What starts a complaint. Customer contact details are personal data: never in ids or search attributes. */
-export interface ComplaintInput {
+/** What a complaint is about: the order, who complains, and how it came in. */
+export interface ComplaintSubject {
   orderId: string;
   customerId: string;
   category: Category;
@@ -34,6 +34,10 @@ export interface ComplaintInput {
   channel: Channel;
   orderKind: OrderKind;
   description: string;
+}
+
+/** What starts a complaint. Customer contact details are personal data: never in ids or search attributes. */
+export interface ComplaintInput extends ComplaintSubject {
   customer: { name: string; phone: string; language: Language };
   createdBy: Actor;
   /** Matches the IntakeArgs of the request that started the case. */
@@ -215,16 +219,9 @@ export interface MachineState {
   holdFailed?: boolean;
 }
 
-export interface ComplaintState {
+export interface ComplaintState extends ComplaintSubject {
   complaintId: string;
   caseRef: string;
-  orderId: string;
-  customerId: string;
-  category: Category;
-  tier: Tier;
-  channel: Channel;
-  orderKind: OrderKind;
-  description: string;
   createdBy: Actor;
   language: Language;
   status: Status;
