@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
+  // The services run in their own process groups: a closed terminal must stop them too.
+  process.on('SIGHUP', () => void stop(0));
 
   const started = Date.now();
   cluster = await startCluster({ dataDir, randomPorts: process.argv.includes('--random-ports'), simulatorsUrl: arg('--simulators'), log });

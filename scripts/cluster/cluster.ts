@@ -12,7 +12,7 @@ import { PROJECT_ROOT, readEnv } from '../../config/env';
 import { SA } from '../../workflows/definitions';
 import { bundleWorkflows } from '../bundle-workflows';
 import { prepareNamespace, RETENTION_DAYS, waitForServer } from '../temporal-server';
-import { ensureGoBinaries, goCacheRoot } from './go-build';
+import { ensureGoBinaries } from './go-build';
 import { allocatePorts, type Ports } from './ports';
 import { ensurePgBinaries, initCluster, pgIsReady, pgRunAs, PG_USER, postgresCommand } from './postgres';
 import { setupSchemas, visibilitySlots } from './schema';
@@ -162,10 +162,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       ready: listening(ports[s]),
     });
     await step('temporalServices', async () => {
-      await Promise.all((['history', 'matching', 'frontend'] as const).map((s) => supervisor.start(temporalSpec(s))));
+      // The first service writes the cluster metadata record; started together they race to insert it.
+      await supervisor.start(temporalSpec('history'));
+      await Promise.all((['matching', 'frontend'] as const).map((s) => supervisor.start(temporalSpec(s))));
       // The internal worker service (system workflows) is a client of the frontend.
       await supervisor.start(temporalSpec('worker'));
     });
+    checkVisibilitySlots(visibilitySlots(path.join(pgBin.dir, 'bin', 'psql'), ports.postgres, password));
     await step('namespace', () => setupNamespace(info.temporalAddress, env.TEMPORAL_NAMESPACE, log));
 
     const appEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => ({
@@ -241,7 +244,6 @@ async function setupNamespace(address: string, namespace: string, log: (m: strin
       log(`registering namespace ${namespace} (retention ${RETENTION_DAYS} days)`);
       await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${RETENTION_DAYS} days`) });
     }
-    checkVisibilitySlots();
     const before = await connection.operatorService.listSearchAttributes({ namespace }).catch(() => undefined);
     // Every service's namespace cache learns a new namespace within its refresh interval (2 s).
     await waitFor(`namespace ${namespace} to be usable`, 60_000, async () => {
@@ -260,8 +262,7 @@ async function setupNamespace(address: string, namespace: string, log: (m: strin
 }
 
 /** SQL visibility has a fixed number of columns per type; fail early, naming the type, if ours do not fit. */
-function checkVisibilitySlots(): void {
-  const slots = visibilitySlots(path.join(goCacheRoot(), 'mod'));
+function checkVisibilitySlots(slots: Record<string, number>): void {
   const wanted = new Map<string, number>();
   for (const key of Object.values(SA)) wanted.set(key.type, (wanted.get(key.type) ?? 0) + 1);
   for (const [type, n] of wanted) {

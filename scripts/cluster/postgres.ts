@@ -74,7 +74,8 @@ export function initCluster(opts: { bin: PgBinaries; dataDir: string; passwordFi
   fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   fs.chownSync(opts.dataDir, opts.runAs.uid, opts.runAs.gid);
   allowTraversal(opts.dataDir);
-  const pwfile = path.join(opts.dataDir, '.initdb-password');
+  // Beside the data folder, not in it: initdb wants an empty folder.
+  const pwfile = path.join(path.dirname(opts.dataDir), `.initdb-password-${process.pid}`);
   fs.writeFileSync(pwfile, password, { mode: 0o600 });
   fs.chownSync(pwfile, opts.runAs.uid, opts.runAs.gid);
   try {

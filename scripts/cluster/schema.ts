@@ -5,9 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { PG_USER } from './postgres';
-import { TEMPORAL_SERVER_VERSION } from './versions';
 
 export const SCHEMAS = [
   { database: 'temporal', schemaName: 'postgresql/v12/temporal' },
@@ -31,13 +29,19 @@ export function setupSchemas(opts: { sqlTool: string; port: number; password: st
   opts.log(`schemas ready: ${SCHEMAS.map((s) => `${s.database} (${s.schemaName})`).join(', ')}`);
 }
 
-/** Custom search attribute columns per type in the SQL visibility schema of the pinned server. */
-export function visibilitySlots(goModCache: string): Record<string, number> {
-  const file = path.join(goModCache, `go.temporal.io/server@v${TEMPORAL_SERVER_VERSION}`, 'schema/postgresql/v12/visibility/schema.sql');
-  const sql = fs.readFileSync(file, 'utf8');
+/** Custom search attribute columns per type in the visibility table the schema tool created. */
+export function visibilitySlots(psql: string, port: number, password: string): Record<string, number> {
+  const r = spawnSync(
+    psql,
+    ['-h', '127.0.0.1', '-p', String(port), '-U', PG_USER, '-d', 'temporal_visibility', '-At', '-c', "SELECT column_name FROM information_schema.columns WHERE table_name = 'executions_visibility'"],
+    { encoding: 'utf8', env: { ...process.env, PGPASSWORD: password } },
+  );
+  if (r.status !== 0) throw new Error(`psql could not read the visibility table's columns: ${r.stderr}`);
   const slots: Record<string, number> = {};
-  for (const m of sql.matchAll(/^\s+(Bool|Datetime|Double|Int|KeywordList|Keyword|Text)\d\d\s/gm)) {
-    const type = m[1] === 'KeywordList' ? 'KEYWORD_LIST' : m[1]!.toUpperCase();
+  for (const column of r.stdout.split('\n')) {
+    const m = /^(bool|datetime|double|int|keywordlist|keyword|text)\d\d$/.exec(column.trim().toLowerCase());
+    if (!m) continue;
+    const type = m[1] === 'keywordlist' ? 'KEYWORD_LIST' : m[1]!.toUpperCase();
     slots[type] = (slots[type] ?? 0) + 1;
   }
   return slots;

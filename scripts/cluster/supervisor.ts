@@ -32,6 +32,8 @@ export interface Running {
   /** Where this run's output starts in the (appended) log file. */
   logOffset: number;
   exited: boolean;
+  /** Set once `ready` resolved: an exit before that fails the start instead of restarting. */
+  ready: boolean;
   stopRequested: boolean;
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -66,7 +68,8 @@ export class Supervisor {
     const fd = fs.openSync(spec.logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env ?? process.env, uid: spec.uid, gid: spec.gid, stdio: ['ignore', fd, fd] });
+      // Its own process group: Ctrl-C reaches the runner only, which then stops everything in order.
+      child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env ?? process.env, uid: spec.uid, gid: spec.gid, stdio: ['ignore', fd, fd], detached: true });
     } finally {
       fs.closeSync(fd);
     }
@@ -77,6 +80,7 @@ export class Supervisor {
       startedAt: Date.now(),
       logOffset,
       exited: false,
+      ready: false,
       stopRequested: false,
       exit: new Promise((resolve) => {
         child.once('exit', (code, signal) => {
@@ -101,15 +105,16 @@ export class Supervisor {
     await Promise.race([
       spec.ready(running),
       running.exit.then(({ code, signal }) => {
-        throw new Error(`${spec.name} exited during start-up (code ${code}, signal ${signal}); see ${spec.logFile}:\n${tail(spec.logFile, 15)}`);
+        throw new Error(`${spec.name} exited during start-up (code ${code}, signal ${signal}); see ${spec.logFile}:\n${tail(spec.logFile, 8)}`);
       }),
     ]);
+    running.ready = true;
     return running;
   }
 
   private async onExit(running: Running, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     this.events.changed();
-    if (this.stopping || running.stopRequested || this.procs.get(running.spec.name) !== running) return;
+    if (this.stopping || running.stopRequested || !running.ready || this.procs.get(running.spec.name) !== running) return;
     const { spec } = running;
     if (!spec.restart) {
       this.events.lost(spec.name, code, signal);
@@ -156,7 +161,8 @@ export class Supervisor {
 
 export function tail(file: string, lines: number): string {
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+    // Server logs are JSON lines with stack traces: the start of each line says what happened.
+    return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).map((l) => (l.length > 400 ? `${l.slice(0, 400)} ...` : l)).join('\n');
   } catch {
     return '(no log)';
   }
