@@ -16,7 +16,7 @@ export interface PgBinaries {
   version: number;
 }
 
-function findPgBinaries(): PgBinaries | undefined {
+export function findPgBinaries(): PgBinaries | undefined {
   const root = '/usr/lib/postgresql';
   if (!fs.existsSync(root)) return undefined;
   const versions = fs

@@ -133,6 +133,7 @@ export class Supervisor {
       const started = Date.now();
       const next = await this.start(spec);
       record.readyMs = Date.now() - started;
+      this.events.changed();
       this.events.log(`${spec.name} is back as pid ${next.pid} (ready in ${record.readyMs} ms)`);
     } catch (err) {
       this.events.log(`${spec.name} failed to restart: ${(err as Error).message}`);
