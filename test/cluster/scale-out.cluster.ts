@@ -315,15 +315,22 @@ test('no refund and no message went out twice; every hold was captured or releas
   const twice = Object.entries(stats.payment.refunds.perOutRequestNo).filter(([, n]) => n !== 1);
   if (twice.length) problems.push(`refund numbers not executed exactly once: ${JSON.stringify(twice)}`);
   if (stats.sms.duplicated.length) problems.push(`messages delivered twice: ${stats.sms.duplicated.join(', ')}`);
-  const h = stats.payment.holds;
-  if (h.captured + h.released !== h.created || h.expired !== 0) problems.push(`holds not all captured or released: ${JSON.stringify(h)}`);
+  // Per order of this run: the story tests share the simulators, and one of them lets a hold run out on purpose.
+  const holds: Record<string, number> = {};
+  for (const c of cases.filter((x) => x.kind.startsWith('B-'))) {
+    const ledger = (await http('GET', `${setup.simulatorsUrl}/payment/orders/${c.orderId}/ledger`, { key: 'dev-payment-key' })).body;
+    if (!ledger?.holds?.length) problems.push(`${c.complaintId}: its charge was never held`);
+    for (const hold of ledger?.holds ?? []) holds[hold.status] = (holds[hold.status] ?? 0) + 1;
+  }
+  const notSettled = Object.entries(holds).filter(([status]) => status !== 'CAPTURED' && status !== 'RELEASED');
+  if (notSettled.length) problems.push(`holds neither captured nor released: ${JSON.stringify(holds)}`);
   for (const c of cases) {
     const delivered = outbox.filter((m) => m.outId.startsWith(`${c.final?.caseRef ?? c.caseRef}:apology`) && m.status === 'DELIVERED');
     if (delivered.length !== 1) problems.push(`${c.complaintId}: ${delivered.length} apologies delivered`);
   }
   measures.refundsExecuted = stats.payment.refunds.total;
   measures.messagesDelivered = Object.keys(stats.sms.deliveredPerOutId).length;
-  measures.holds = JSON.stringify(h);
+  measures.holds = JSON.stringify(holds);
   expect(problems).toEqual([]);
 }));
 
