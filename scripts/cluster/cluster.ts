@@ -17,7 +17,7 @@ import { allocatePorts, type Ports } from './ports';
 import { ensurePgBinaries, initCluster, pgIsReady, pgRunAs, PG_USER, postgresCommand } from './postgres';
 import { setupSchemas, visibilitySlots } from './schema';
 import { logLine, sleep, Supervisor, waitFor, type ProcessSpec, type Running } from './supervisor';
-import { TEMPORAL_SERVICES, writeConfigs, type TemporalService } from './temporal-config';
+import { writeConfigs, type TemporalService } from './temporal-config';
 import { NUM_HISTORY_SHARDS, TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from './versions';
 
 export interface ClusterOptions {
@@ -271,4 +271,3 @@ function checkVisibilitySlots(slots: Record<string, number>): void {
   }
 }
 
-export { TEMPORAL_SERVICES, serviceName };

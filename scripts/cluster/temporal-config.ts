@@ -72,7 +72,7 @@ global:
       listenAddress: '127.0.0.1:{{ env "TEMPORAL_METRICS_PORT" }}'
 
 services:
-${(['frontend', 'history', 'matching', 'worker'] as const).map((s) => service(ports, s)).join('\n')}
+${TEMPORAL_SERVICES.map((s) => service(ports, s)).join('\n')}
 
 clusterMetadata:
   enableGlobalNamespace: false
