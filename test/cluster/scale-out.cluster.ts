@@ -408,4 +408,9 @@ test('stopping the whole cluster (Ctrl-C) and starting it again keeps every comp
     const r = await http('GET', `${info.apiUrls[0]}/complaints/${fresh.complaintId}`, { key: KEYS.agent });
     return r.status === 200 && r.body.status === 'closed' ? true : undefined;
   });
+  // And the Web UI, served by the UI server built from its Go module, lists it from the cluster.
+  const ui = await http('GET', `${info.uiUrl}/api/v1/namespaces/${info.namespace}/workflows?query=${encodeURIComponent(`WorkflowId = '${fresh.complaintId}'`)}`);
+  expect(ui.status).toBe(200);
+  expect(ui.body.executions.map((e: { execution: { workflowId: string } }) => e.execution.workflowId)).toEqual([fresh.complaintId]);
+  expect((await http('GET', `${info.uiUrl}/namespaces/${info.namespace}/workflows`)).status).toBe(200);
 }), 600_000);
