@@ -137,6 +137,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       supervisor.start({
         name: 'postgres',
         ...pg,
+        // Its log file is opened by this process and inherited, so the postgres user needs no write access to it.
         uid: runAs.uid,
         gid: runAs.gid,
         cwd: '/',
@@ -147,7 +148,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         ready: () => waitFor('PostgreSQL to accept connections', 60_000, () => pgIsReady(pgBin, ports.postgres), 250),
       }),
     );
-    // The log file was created by this user; PostgreSQL writes to it through the inherited descriptor.
     await step('schema', () => setupSchemas({ sqlTool: binaries.bin['temporal-sql-tool'], port: ports.postgres, password, logFile: path.join(logDir, 'schema.log'), log }));
 
     const files = writeConfigs(clusterDir, ports, password, env.TEMPORAL_NAMESPACE, `${apiUrls[0]}/codec`);
