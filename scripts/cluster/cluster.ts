@@ -46,6 +46,8 @@ export interface ClusterInfo {
   postgres: { host: string; port: number; user: string; databases: string[] };
   logDir: string;
   pids: Record<string, number | null>;
+  /** Each process's command line as /proc shows it, so a later start can tell its orphans from strangers. */
+  commands: Record<string, string>;
   restarts: Supervisor['restarts'];
   /** Seconds, per step of this start. */
   timings: Record<string, number>;
@@ -89,6 +91,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   fs.mkdirSync(logDir, { recursive: true });
   const infoFile = path.join(clusterDir, 'cluster.json');
 
+  await reapOrphans(infoFile, log);
   const binaries = await step('goBinaries', () => ensureGoBinaries(log));
   const pgBin = await step('postgresInstall', () => ensurePgBinaries(log));
   const runAs = pgRunAs();
@@ -114,11 +117,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     postgres: { host: '127.0.0.1', port: ports.postgres, user: PG_USER, databases: ['temporal', 'temporal_visibility'] },
     logDir,
     pids: {},
+    commands: {},
     restarts: [],
     timings,
   };
   const writeInfo = () => {
     info.pids = supervisor.pids();
+    info.commands = supervisor.commands();
     info.restarts = supervisor.restarts;
     fs.writeFileSync(`${infoFile}.tmp`, JSON.stringify(info, null, 2));
     fs.renameSync(`${infoFile}.tmp`, infoFile);
@@ -230,6 +235,37 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   writeInfo();
   return { info, infoFile, supervisor, stop };
+}
+
+/**
+ * The services run in their own process groups, so a runner killed with SIGKILL leaves them
+ * running and holding the ports. The last info file names them; stop those that are still the
+ * processes it started (same command line), before anything else.
+ */
+async function reapOrphans(infoFile: string, log: (m: string) => void): Promise<void> {
+  if (!fs.existsSync(infoFile)) return;
+  const last = JSON.parse(fs.readFileSync(infoFile, 'utf8')) as Pick<ClusterInfo, 'runnerPid' | 'pids'> & { commands?: Record<string, string> };
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (alive(last.runnerPid)) throw new Error(`the cluster in ${path.dirname(infoFile)} is running (runner pid ${last.runnerPid}); stop it first`);
+  const cmdline = (pid: number) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+    } catch {
+      return '';
+    }
+  };
+  const orphans = Object.entries(last.pids).filter(([name, pid]) => pid && alive(pid) && last.commands?.[name] && cmdline(pid) === last.commands[name]) as Array<[string, number]>;
+  if (!orphans.length) return;
+  log(`stopping what a killed runner left running: ${orphans.map(([n, pid]) => `${n} (pid ${pid})`).join(', ')}`);
+  for (const [, pid] of orphans) process.kill(pid, 'SIGTERM');
+  await waitFor('the left-over processes to exit', 20_000, () => orphans.every(([, pid]) => !alive(pid))).catch(() => orphans.forEach(([, pid]) => alive(pid) && process.kill(pid, 'SIGKILL')));
 }
 
 /** A real cluster starts with no namespace: register ours, then our search attributes and retention. */

@@ -59,6 +59,10 @@ export class Supervisor {
     return this.procs.get(name);
   }
 
+  commands(): Record<string, string> {
+    return Object.fromEntries([...this.procs].map(([name, p]) => [name, [p.spec.command, ...p.spec.args].join(' ')]));
+  }
+
   pids(): Record<string, number | null> {
     return Object.fromEntries([...this.procs].map(([name, p]) => [name, p.exited ? null : p.pid]));
   }
