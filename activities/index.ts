@@ -1,18 +1,21 @@
 import type { Env } from '../config/env';
 import { OaClient } from './clients/oa';
-import { PaymentClient } from './clients/payment';
 import { SmsClient } from './clients/sms';
 import { createMessageActivities } from './messages';
 import { createOaActivities } from './oa';
 import { createPaymentActivities } from './payment';
-import { createRulesActivities } from './rules';
+import { createRulesActivities, type RulesMetrics } from './rules';
+import { paymentPortFromEnv } from './rails/payment/from-env';
+import type { PaymentPort } from './rails/payment/port';
 
 export interface ActivityDeps {
-  payment: PaymentClient;
+  /** The rail PAYMENT_RAIL names: internal (the platform's own centre), alipay or wechatpay. */
+  payment: PaymentPort;
   sms: SmsClient;
   oa: OaClient;
   policyFile?: string;
   calendarDir: string;
+  rulesMetrics?: RulesMetrics;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -29,7 +32,7 @@ export type Activities = ReturnType<typeof createActivities>;
 /** The real clients from configuration: simulators by default, provider adapters in production. */
 export function activityDepsFromEnv(env: Env): ActivityDeps {
   return {
-    payment: new PaymentClient({ baseUrl: env.PAYMENT_URL, apiKey: env.PAYMENT_API_KEY, timeoutMs: 5_000 }),
+    payment: paymentPortFromEnv(env),
     sms: new SmsClient({ baseUrl: env.SMS_URL, apiKey: env.SMS_API_KEY, timeoutMs: 5_000 }),
     oa: new OaClient({ baseUrl: env.OA_URL, apiKey: env.OA_API_KEY, timeoutMs: 5_000 }),
     policyFile: env.POLICY_FILE,

@@ -1,5 +1,5 @@
 import { buildVoucher, voucherHtml } from '../domain/voucher';
-import type { ComplaintState } from '../workflows/definitions';
+import type { CaseRecord } from '../workflows/definitions';
 import type { OaClient } from './clients/oa';
 import { classify } from './errors';
 
@@ -15,7 +15,7 @@ export function createOaActivities(deps: { oa: OaClient }) {
     },
 
     /** The written explanation and payment voucher, as HTML to read and JSON to process. */
-    async deliverOaVoucher(req: { orderId: string; idempotencyKey: string; state: ComplaintState }): Promise<{ instanceId: string } | null> {
+    async deliverOaVoucher(req: { orderId: string; idempotencyKey: string; state: CaseRecord }): Promise<{ instanceId: string } | null> {
       const instance = await classify('oa lookup', () => oa.findInstanceForOrder(req.orderId));
       if (!instance) return null;
       const voucher = buildVoucher(req.state);

@@ -4,8 +4,9 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecRouter } from './routes/codec';
-import { authenticate, type StaffUser } from './auth';
+import { authenticate, type ApiKeys } from './auth';
 import { errorHandler, notFound, requireJsonBody } from './errors';
+import { methodNotAllowed } from './method-not-allowed';
 import { createMetrics, httpMetrics } from './metrics';
 import { pageTokenKey, pageTokens } from './page-tokens';
 import { complaintsRouter } from './routes/complaints';
@@ -13,34 +14,67 @@ import { docsRouter } from './routes/docs';
 import { driverReportsRouter } from './routes/driver-reports';
 import { meRouter } from './routes/me';
 import { metricsRouter } from './routes/metrics';
+import { MemoryStores, type WebhookStores } from './webhook-stores';
+import { paymentNotificationsRouter, type AlipayNotifyConfig, type WechatPayNotifyConfig } from './routes/payment-notifications';
 
 export interface ApiConfig {
   taskQueue: string;
-  apiKeys: Record<string, StaffUser>;
+  apiKeys: ApiKeys;
   temporalUiUrl: string;
   namespace: string;
+  /** One secret per purpose: the webhook HMAC, the console session cookie, the list page tokens. */
   driverWebhookSecret: string;
+  sessionSecret: string;
+  pageTokenSecret: string;
   /** Per client address; driver apps retry, so a burst beyond this is more likely a fault than traffic. */
   driverWebhookRatePerMinute?: number;
+  /** Per driver id, once the signature holds. */
+  driverRatePerMinute?: number;
+  /** Nonces and rate counters; in the process unless several replicas share Redis. */
+  webhookStores?: WebhookStores;
+  /** Intakes answer within this bound: the case's answer, or 202 "opening". */
+  intakeAnswerMs?: number;
+  /** Express `trust proxy` (TRUST_PROXY): which X-Forwarded-For hops are believed for req.ip. */
+  trustProxy?: boolean | number | string[];
   /** The payload codec, served to the Temporal Web UI at /codec. */
   codec: PayloadCodec;
   /** True while the public development keys are in force. */
   developmentKeys: boolean;
+  /** WeChat Pay's platform certificate and APIv3 key, for its refund notifications. */
+  wechatpay?: WechatPayNotifyConfig;
+  /** Alipay's public key (and the app's keys the SDK needs), for its deposit-back messages. */
+  alipay?: AlipayNotifyConfig;
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
 export function createApp({ client, config }: { client: Client; config: ApiConfig }): express.Express {
   const app = express();
-  const svc = { client, taskQueue: config.taskQueue };
+  const svc = { client, taskQueue: config.taskQueue, intakeAnswerMs: config.intakeAnswerMs ?? 3_000 };
   const metrics = createMetrics(client);
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy ?? false);
   app.use(httpMetrics(metrics));
   // Without TLS in front, upgrade-insecure-requests would make browsers fetch the console's own
   // scripts over https from a plain-http host and break it; TLS belongs to the load balancer.
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
+  // Before authentication: a method the path does not have is a 405 whoever asks.
+  app.use(methodNotAllowed);
+
   // Before the JSON parser: the webhook's signature is over the raw bytes.
-  app.use(driverReportsRouter({ svc, metrics, secret: config.driverWebhookSecret, ratePerMinute: config.driverWebhookRatePerMinute ?? 120 }));
+  app.use(
+    driverReportsRouter({
+      svc,
+      metrics,
+      secret: config.driverWebhookSecret,
+      ratePerMinute: config.driverWebhookRatePerMinute ?? 600,
+      driverRatePerMinute: config.driverRatePerMinute ?? 60,
+      stores: config.webhookStores ?? new MemoryStores(),
+    }),
+  );
+
+  // Before the JSON parser too: WeChat Pay signs the raw bytes.
+  app.use(paymentNotificationsRouter({ svc, wechatpay: config.wechatpay, alipay: config.alipay }));
 
   // Before the 64 kB JSON limit: the Web UI decodes whole histories in one call.
   app.use(
@@ -49,7 +83,7 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
       apiKeys: config.apiKeys,
       uiOrigin: new URL(config.temporalUiUrl).origin,
       openInDevelopment: config.developmentKeys,
-      sessionSecret: config.driverWebhookSecret,
+      sessionSecret: config.sessionSecret,
     }),
   );
 
@@ -63,9 +97,9 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.use(metricsRouter(metrics), docsRouter());
+  app.use(metricsRouter(metrics), docsRouter({ codecOpen: config.developmentKeys }));
 
-  const tokens = pageTokens(pageTokenKey(config.driverWebhookSecret));
+  const tokens = pageTokens(pageTokenKey(config.pageTokenSecret));
   app.use(authenticate(config.apiKeys), meRouter(config), complaintsRouter(svc, metrics, tokens));
 
   app.use(notFound);

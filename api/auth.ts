@@ -20,9 +20,22 @@ export const DEV_API_KEYS: Record<string, StaffUser> = {
   'dev-ops-key': { id: 'ops-chen', role: 'ops', name: '陈晨 (ops)' },
 };
 
-export function parseApiKeys(raw: string | undefined): Record<string, StaffUser> {
-  if (!raw) return DEV_API_KEYS;
-  return keysSchema.parse(JSON.parse(raw));
+/** API key -> user. A Map, so a key such as `constructor` or `__proto__` finds nothing inherited. */
+export type ApiKeys = ReadonlyMap<string, StaffUser>;
+
+export function apiKeyMap(keys: Record<string, StaffUser>): ApiKeys {
+  return new Map(Object.entries(keys));
+}
+
+export function parseApiKeys(raw: string | undefined): ApiKeys {
+  if (!raw) return apiKeyMap(DEV_API_KEYS);
+  return apiKeyMap(keysSchema.parse(JSON.parse(raw)) as Record<string, StaffUser>);
+}
+
+/** The user a staff request presents: `Authorization: Bearer <key>` or `X-API-Key`. */
+export function userOfRequest(keys: ApiKeys, authorization: string | undefined, apiKeyHeader?: string): StaffUser | undefined {
+  const key = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : apiKeyHeader;
+  return key ? keys.get(key) : undefined;
 }
 
 declare module 'express-serve-static-core' {
@@ -31,11 +44,9 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export function authenticate(keys: Record<string, StaffUser>): RequestHandler {
+export function authenticate(keys: ApiKeys): RequestHandler {
   return (req, _res, next) => {
-    const header = req.get('authorization') ?? '';
-    const key = header.startsWith('Bearer ') ? header.slice(7).trim() : req.get('x-api-key');
-    const user = key ? keys[key] : undefined;
+    const user = userOfRequest(keys, req.get('authorization'), req.get('x-api-key'));
     if (!user) return next(new HttpProblem(401, 'missing or unknown API key'));
     req.user = user;
     next();

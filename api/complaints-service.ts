@@ -19,7 +19,7 @@ import {
   stateQuery,
   type Actor,
   type ComplaintInput,
-  type ComplaintState,
+  type CaseView,
   type DriverReport,
   type IntakeResult,
 } from '../workflows/definitions';
@@ -30,20 +30,66 @@ const grpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5 } as const;
 export interface ComplaintsService {
   client: Client;
   taskQueue: string;
+  /** How long an intake waits for the case's own answer before answering "opening" (202). */
+  intakeAnswerMs: number;
 }
+
+/** The case exists but its worker has not answered yet: the client fetches the state later. */
+export interface IntakeOpening {
+  complaintId: string;
+  status: 'opening';
+}
+
+export type IntakeOutcome = { answered: IntakeResult } | { opening: IntakeOpening };
 
 /**
  * Opens the order's complaint or joins the open one, atomically: the workflow id is derived from
  * the order and the conflict policy uses the running case, so two requests never open two cases.
+ * Answers within `intakeAnswerMs` once the case is started, whether or not a worker is polling.
  */
+export interface IntakeOptions {
+  driverReport?: DriverReport;
+  /** `report:<reportId>` or `idem:<hash of the Idempotency-Key>`: the same key is the same intake. */
+  intakeKey?: string;
+  bodyHash?: string;
+}
+
+export function hashOf(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/**
+ * A key already handled by a case that has since closed answers with that case: a repeat after
+ * close changes nothing (the open case answers repeats itself, inside the workflow).
+ */
+async function handledBefore(svc: ComplaintsService, orderId: string, key: string, bodyHash: string | undefined): Promise<IntakeResult | undefined> {
+  const query = `WorkflowType = '${COMPLAINT_WORKFLOW_TYPE}' AND OrderId = '${orderId}' AND IntakeKeys = '${key}' AND ExecutionStatus != 'ContinuedAsNew'`;
+  for await (const execution of svc.client.workflow.list({ query })) {
+    if (execution.status.name === 'RUNNING') return undefined;
+    const state = await svc.client.workflow.getHandle(execution.workflowId, execution.runId).query(stateQuery);
+    const first = state.intakes?.[key];
+    if (first && bodyHash && first !== bodyHash) {
+      throw new HttpProblem(422, 'this Idempotency-Key was used with a different request body; use a new key for a new request', { type: 'InvalidInput' });
+    }
+    return { complaintId: state.complaintId, caseRef: state.caseRef, created: false, repeated: true, status: state.status, level: state.level, nextDeadline: state.nextDeadline };
+  }
+  return undefined;
+}
+
 export async function openComplaint(
   svc: ComplaintsService,
   fields: Omit<ComplaintInput, 'intakeId' | 'driverReport'>,
   actor: Actor,
-  driverReport?: DriverReport,
-): Promise<IntakeResult> {
+  opts: IntakeOptions = {},
+): Promise<IntakeOutcome> {
+  const { driverReport, intakeKey, bodyHash } = opts;
+  if (intakeKey) {
+    const earlier = await handledBefore(svc, fields.orderId, intakeKey, bodyHash);
+    if (earlier) return { answered: earlier };
+  }
   const intakeId = crypto.randomUUID();
-  const input: ComplaintInput = { ...fields, intakeId, ...(driverReport ? { driverReport } : {}) };
+  const keyed = intakeKey ? { intakeKey, ...(bodyHash ? { intakeBodyHash: bodyHash } : {}) } : {};
+  const input: ComplaintInput = { ...fields, intakeId, ...keyed, ...(driverReport ? { driverReport } : {}) };
   const startWorkflowOperation = new WithStartWorkflowOperation(COMPLAINT_WORKFLOW_TYPE, {
     workflowId: complaintWorkflowId(fields.orderId),
     taskQueue: svc.taskQueue,
@@ -58,21 +104,55 @@ export async function openComplaint(
       { key: SA.category, value: fields.category },
       { key: SA.tier, value: fields.tier },
       { key: SA.breached, value: false },
+      ...(intakeKey ? [{ key: SA.intakeKeys, value: [intakeKey] }] : []),
     ]),
   });
-  return svc.client.workflow.executeUpdateWithStart(intakeUpdate, {
-    args: [{ intakeId, actor, ...(driverReport ? { driverReport } : {}) }],
+  const answer = svc.client.workflow.executeUpdateWithStart(intakeUpdate, {
+    args: [{ intakeId, actor, ...keyed, ...(driverReport ? { driverReport } : {}) }],
     startWorkflowOperation,
   });
+  const outcome = await Promise.race([answer.then((answered) => ({ answered })), delay(svc.intakeAnswerMs).then(() => undefined)]);
+  if (outcome) return outcome;
+  // The start half of update-with-start is done by the time the server holds the update, so a
+  // running case under the order's id is this intake's case (new, or the open one it joins).
+  const complaintId = complaintWorkflowId(fields.orderId);
+  const running = await svc.client.workflow
+    .getHandle(complaintId)
+    .describe()
+    .then((d) => d.status.name === 'RUNNING')
+    .catch(() => false);
+  if (!running) return { answered: await answer };
+  // The worker may still answer later; nobody waits for it, so its late failure is only logged.
+  answer.catch((err) => console.error(`intake on ${complaintId} answered late with an error:`, (err as Error).message));
+  return { opening: { complaintId, status: 'opening' } };
 }
 
-export function handleFor(svc: ComplaintsService, complaintId: string): WorkflowHandle {
-  return svc.client.workflow.getHandle(complaintId);
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
-export async function complaintState(svc: ComplaintsService, complaintId: string): Promise<ComplaintState> {
+/**
+ * A case is named by its complaint id (the order's latest case) or by its case reference (that
+ * one case, for ever: earlier cases on an order stay reachable after a new one opens).
+ */
+export async function locate(svc: ComplaintsService, id: string): Promise<{ workflowId: string; runId?: string }> {
+  if (id.startsWith('complaint-')) return { workflowId: id };
+  const query = `WorkflowType = '${COMPLAINT_WORKFLOW_TYPE}' AND CaseRef = '${id}' AND ExecutionStatus != 'ContinuedAsNew'`;
+  for await (const execution of svc.client.workflow.list({ query, pageSize: 1 })) {
+    return { workflowId: execution.workflowId, runId: execution.runId };
+  }
+  throw new HttpProblem(404, `complaint ${id} not found`);
+}
+
+export async function handleFor(svc: ComplaintsService, id: string): Promise<WorkflowHandle> {
+  const { workflowId, runId } = await locate(svc, id);
+  return svc.client.workflow.getHandle(workflowId, runId);
+}
+
+export async function complaintState(svc: ComplaintsService, complaintId: string, viewer?: Actor, probe?: { refundFen?: number }): Promise<CaseView> {
   try {
-    return await handleFor(svc, complaintId).query(stateQuery);
+    const handle = await handleFor(svc, complaintId);
+    return await (viewer ? handle.query(stateQuery, viewer, probe) : handle.query(stateQuery));
   } catch (err) {
     throw asProblem(err, complaintId);
   }
@@ -87,7 +167,9 @@ export function asProblem(err: unknown, complaintId: string): unknown {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) {
       const status = cause.type === 'InvalidState' ? 409 : 422;
-      return new HttpProblem(status, cause.message, { type: cause.type });
+      const refusal = cause.details?.[0] as { code?: string; params?: Record<string, string | number>; byLevel?: number } | undefined;
+      const rule = refusal?.code ? { code: refusal.code, params: refusal.params ?? {}, ...(refusal.byLevel ? { byLevel: refusal.byLevel } : {}) } : {};
+      return new HttpProblem(status, cause.message, { type: cause.type, ...rule });
     }
   }
   return err;
@@ -98,7 +180,7 @@ export async function actionProblem(svc: ComplaintsService, err: unknown, compla
   const problem = asProblem(err, complaintId);
   if (!(problem instanceof HttpProblem) || problem.status !== 404) return problem;
   const description = await handleFor(svc, complaintId)
-    .describe()
+    .then((h) => h.describe())
     .catch(() => undefined);
   if (description && description.status.name !== 'RUNNING') {
     return new HttpProblem(409, `complaint ${complaintId} is closed; it takes no more actions`, { type: 'InvalidState' });

@@ -48,12 +48,19 @@ const CLIENT_ERROR_TEXT: Record<string, string> = {
 /** Client mistakes are 4xx with a reason; only our own faults are 500, and they are logged. */
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   if (err instanceof HttpProblem) {
+    // Every "retry later" says when.
+    if (err.status === 503 && !res.get('retry-after')) res.set('retry-after', '5');
     res.status(err.status).json({ error: err.message, ...err.extra });
     return;
   }
   const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : undefined;
   if (status) {
     res.status(status).json({ error: CLIENT_ERROR_TEXT[err.type as string] ?? (err.expose ? String(err.message) : 'bad request') });
+    return;
+  }
+  if (grpcCode(err, [8])) {
+    // RESOURCE_EXHAUSTED: too many in-flight updates on the case (or a namespace rate limit). The case is fine; slow down.
+    res.status(429).set('retry-after', '2').json({ error: 'the case is busy with other requests; retry after the Retry-After delay' });
     return;
   }
   if (temporalUnavailable(err)) {
@@ -65,10 +72,13 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   res.status(500).json({ error: 'internal error' });
 };
 
-/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4), as the client reports them directly or wrapped. */
-function temporalUnavailable(err: unknown): boolean {
+/** A gRPC status among `codes`, as the client reports it directly or wrapped. */
+function grpcCode(err: unknown, codes: number[]): boolean {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (e.code === 14 || e.code === 4) return true;
+    if (typeof e.code === 'number' && codes.includes(e.code)) return true;
   }
   return false;
 }
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4). */
+const temporalUnavailable = (err: unknown) => grpcCode(err, [14, 4]);

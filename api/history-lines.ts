@@ -101,7 +101,7 @@ function evidenceSummary(result: Args | null): string {
 }
 
 const ACTIVITIES: Record<string, ActivityDescription> = {
-  loadCaseRules: { category: 'system', kind: 'rules_loaded', label: () => 'loading the case rules', done: (_i, r) => `case rules loaded: policy ${r?.policy?.version}` },
+  loadCaseRules: { category: 'system', kind: 'rules_loaded', label: () => 'loading the case rules', done: (_i, r) => `case rules loaded: policy ${r?.policy?.version}${rulesSnapshotText(r?.snapshot)}` },
   gatherEvidence: { category: 'evidence', kind: 'evidence', label: () => 'gathering evidence', done: (_i, r) => evidenceSummary(r) },
   holdAutoCharge: {
     category: 'money',
@@ -147,3 +147,11 @@ export function activity(type: string): ActivityDescription {
   return ACTIVITIES[type] ?? { category: 'system', kind: type, label: () => `running ${type}`, done: () => `${type} completed` };
 }
 
+
+/** Which rules snapshot a case ran on; a stale one (the files were broken) is said loudly. */
+function rulesSnapshotText(snapshot: { snapshotId?: string; loadedAt?: string; stale?: boolean } | undefined): string {
+  if (!snapshot?.snapshotId) return '';
+  return snapshot.stale
+    ? `, last good snapshot ${snapshot.snapshotId} of ${snapshot.loadedAt} (STALE: the data files were broken when this case started)`
+    : `, snapshot ${snapshot.snapshotId}`;
+}

@@ -42,10 +42,16 @@ async function failureMessage(dc: LoadedDataConverter, f: temporal.api.failure.v
   return cause?.message || err?.message || 'unknown failure';
 }
 
-async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent): Promise<DecodedEvent | undefined> {
+/**
+ * `full: false` decodes only what later events need as context (status, level, timers, which
+ * activities finished) and none of the encrypted arguments, results or failure texts: the
+ * events before a page are read that way.
+ */
+async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent, full = true): Promise<DecodedEvent | undefined> {
   const base = { id: Number(e.eventId), at: new Date(tsToMs(e.eventTime)) };
-  const all = (p: Payloads) => decodeArrayFromPayloads(dc, p?.payloads);
+  const all = (p: Payloads) => (full ? decodeArrayFromPayloads(dc, p?.payloads) : Promise.resolve([]));
   const first = <T>(p: Payloads) => decodeFromPayloadsAtIndex<T>(dc, 0, p?.payloads);
+  if (!full && (e.workflowExecutionUpdateAcceptedEventAttributes || e.workflowExecutionSignaledEventAttributes)) return undefined;
   if (e.workflowExecutionStartedEventAttributes) {
     const a = e.workflowExecutionStartedEventAttributes;
     return { ...base, type: 'started', input: await first<ComplaintInput>(a.input), searchAttributes: plainAttributes(a.searchAttributes?.indexedFields) };
@@ -64,16 +70,17 @@ async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent): Promise<De
   }
   if (e.activityTaskCompletedEventAttributes) {
     const a = e.activityTaskCompletedEventAttributes;
-    const result = a.result?.payloads?.length ? await first(a.result) : undefined;
+    const result = full && a.result?.payloads?.length ? await first(a.result) : undefined;
     return { ...base, type: 'activity_completed', scheduledEventId: Number(a.scheduledEventId), result };
   }
   const failed = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
   if (failed) {
     const failure = 'failure' in failed ? failed.failure : undefined;
-    return { ...base, type: 'activity_failed', scheduledEventId: Number(failed.scheduledEventId), message: e.activityTaskCanceledEventAttributes ? 'cancelled' : await failureMessage(dc, failure) };
+    const message = e.activityTaskCanceledEventAttributes ? 'cancelled' : full ? await failureMessage(dc, failure) : '';
+    return { ...base, type: 'activity_failed', scheduledEventId: Number(failed.scheduledEventId), message };
   }
   if (e.timerStartedEventAttributes) {
-    const { staticSummary } = await decodeUserMetadata(dc, e.userMetadata);
+    const { staticSummary } = full ? await decodeUserMetadata(dc, e.userMetadata) : { staticSummary: undefined };
     const fireAt = new Date(base.at.getTime() + durationMs(e.timerStartedEventAttributes.startToFireTimeout));
     return { ...base, type: 'timer_started', fireAt, ...(staticSummary ? { summary: staticSummary } : {}) };
   }
@@ -97,9 +104,104 @@ async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent): Promise<De
 }
 
 /** The latest run of the case (its workflow id), oldest event first. */
-export async function decodedHistory(client: Client, complaintId: string): Promise<DecodedEvent[]> {
-  const history = await client.workflow.getHandle(complaintId).fetchHistory();
+export async function decodedHistory(client: Client, complaintId: string, runId?: string): Promise<DecodedEvent[]> {
+  const history = await client.workflow.getHandle(complaintId, runId).fetchHistory();
   const dc = client.options.loadedDataConverter;
   const decoded = await Promise.all((history.events ?? []).map((e) => decodeEvent(dc, e)));
   return decoded.filter((e): e is DecodedEvent => e !== undefined);
+}
+
+/** Events that can make a timeline entry; workflow tasks and markers are bookkeeping. */
+function isStoryEvent(e: HistoryEvent): boolean {
+  return Boolean(
+    e.workflowExecutionStartedEventAttributes ||
+      e.workflowExecutionUpdateAcceptedEventAttributes ||
+      e.workflowExecutionSignaledEventAttributes ||
+      e.activityTaskScheduledEventAttributes ||
+      e.activityTaskCompletedEventAttributes ||
+      e.activityTaskFailedEventAttributes ||
+      e.activityTaskTimedOutEventAttributes ||
+      e.activityTaskCanceledEventAttributes ||
+      e.timerStartedEventAttributes ||
+      e.timerFiredEventAttributes ||
+      e.upsertWorkflowSearchAttributesEventAttributes ||
+      e.workflowExecutionCompletedEventAttributes ||
+      e.workflowExecutionFailedEventAttributes ||
+      e.workflowExecutionTerminatedEventAttributes ||
+      e.workflowExecutionCanceledEventAttributes ||
+      e.workflowExecutionTimedOutEventAttributes ||
+      e.workflowExecutionContinuedAsNewEventAttributes,
+  );
+}
+
+/** Activity results the timeline reads for context later on (policy lead time, hold end). */
+const CONTEXT_RESULTS = new Set(['loadCaseRules', 'holdAutoCharge']);
+
+export interface HistoryPage {
+  runId: string;
+  /** Context events (before the page, decoded without their payloads) followed by the page's events. */
+  events: DecodedEvent[];
+  /** The first event id on this page: entries start here. */
+  fromEventId: number;
+  /** The last event id on this page, or undefined when the page is empty. */
+  lastEventId?: number;
+  /** More story events follow this page. */
+  more: boolean;
+}
+
+/**
+ * One page of a case's history: `pageSize` story events after `afterEventId`. Events are fetched
+ * raw (they are ciphertext on the wire); only the page's events are decrypted, plus the few
+ * earlier ones a page entry refers to (the activity a completion belongs to, the timer that fired).
+ */
+export async function decodedHistoryPage(client: Client, complaintId: string, opts: { runId?: string; afterEventId: number; pageSize: number }): Promise<HistoryPage> {
+  const runId = opts.runId ?? (await client.workflow.getHandle(complaintId).describe()).runId;
+  const raw: HistoryEvent[] = [];
+  let storyAfter = 0;
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const response = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId: complaintId, runId },
+      nextPageToken,
+      maximumPageSize: 1000,
+    });
+    for (const e of response.history?.events ?? []) {
+      raw.push(e);
+      if (Number(e.eventId) > opts.afterEventId && isStoryEvent(e)) storyAfter += 1;
+    }
+    nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
+  } while (nextPageToken && storyAfter <= opts.pageSize);
+
+  const before = raw.filter((e) => Number(e.eventId) <= opts.afterEventId);
+  const page = raw.filter((e) => Number(e.eventId) > opts.afterEventId && isStoryEvent(e)).slice(0, opts.pageSize);
+  const needed = new Set<number>();
+  for (const e of page) {
+    const ref = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes;
+    if (ref) needed.add(Number(ref.scheduledEventId));
+    if (e.timerFiredEventAttributes) needed.add(Number(e.timerFiredEventAttributes.startedEventId));
+  }
+  // An activity still running is reported with its input on the last page.
+  const finished = new Set(
+    raw.map((e) => e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes ?? e.activityTaskCanceledEventAttributes).filter(Boolean).map((a) => Number(a!.scheduledEventId)),
+  );
+  for (const e of before) if (e.activityTaskScheduledEventAttributes && !finished.has(Number(e.eventId))) needed.add(Number(e.eventId));
+  const typeOf = new Map(before.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [Number(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name ?? '']));
+  const contextFull = (e: HistoryEvent) =>
+    needed.has(Number(e.eventId)) || Boolean(e.workflowExecutionStartedEventAttributes) || CONTEXT_RESULTS.has(typeOf.get(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId)) ?? '');
+
+  const dc = client.options.loadedDataConverter;
+  const decoded = await Promise.all([
+    ...before.filter(isStoryEvent).map((e) => decodeEvent(dc, e, contextFull(e))),
+    ...page.map((e) => decodeEvent(dc, e)),
+  ]);
+  const lastEventId = page.length ? Number(page[page.length - 1]!.eventId) : undefined;
+  const storyTotalAfter = raw.filter((e) => Number(e.eventId) > opts.afterEventId && isStoryEvent(e)).length;
+  return {
+    runId,
+    events: decoded.filter((e): e is DecodedEvent => e !== undefined),
+    fromEventId: opts.afterEventId + 1,
+    ...(lastEventId !== undefined ? { lastEventId } : {}),
+    more: storyTotalAfter > page.length || nextPageToken !== undefined,
+  };
 }

@@ -92,9 +92,20 @@ function purposeOfLabel(label: string): string | undefined {
   return undefined;
 }
 
-export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntry[] {
+export interface TimelineWindow {
+  /** Events before this id are context only: they shape later entries but make none. */
+  fromEventId?: number;
+  /** Report activities still running: only when these are the history's last events. */
+  pending?: boolean;
+}
+
+export function timelineFromEvents(events: readonly DecodedEvent[], window: TimelineWindow = {}): HistoryEntry[] {
+  const { fromEventId = 0, pending = true } = window;
   const entries: HistoryEntry[] = [];
-  const push = (at: Date, line: Line) => entries.push({ at: toShanghaiIso(at), ...line });
+  let emitting = true;
+  const push = (at: Date, line: Line) => {
+    if (emitting) entries.push({ at: toShanghaiIso(at), ...line });
+  };
   const scheduled = new Map<number, Scheduled>();
   const finished = new Set<number>();
   const timers = new Map<number, TimerStarted>();
@@ -117,6 +128,7 @@ export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntr
   });
 
   for (const e of events) {
+    emitting = e.id >= fromEventId;
     switch (e.type) {
       case 'started': {
         Object.assign(sa, e.searchAttributes);
@@ -196,6 +208,7 @@ export function timelineFromEvents(events: readonly DecodedEvent[]): HistoryEntr
   }
 
   // Still running: retries of a failing call are invisible in history until it gives up.
+  emitting = pending;
   for (const s of scheduled.values()) {
     if (finished.has(s.id)) continue;
     const d = activity(s.activityType);

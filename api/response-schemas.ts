@@ -12,19 +12,31 @@ export const problemSchema = z.object({
     .optional()
     .describe('zod issues of a 400'),
   type: z.enum(['InvalidState', 'NotPermitted', 'AuthorityExceeded', 'InvalidInput']).optional().describe("the workflow's refusal type on 409/422"),
+  code: z.string().optional().describe('the rule that refused, for a client to word in its language'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe("the rule's values"),
+  byLevel: z.number().int().min(1).max(3).optional().describe('the level that can do it instead'),
 });
 
 export const intakeResultSchema = z.object({
   complaintId: z.string(),
   caseRef: z.string(),
   created: z.boolean().describe('false when the intake joined the open complaint of the order'),
-  status: z.enum(STATUSES),
+  status: z.enum([...STATUSES, 'opening']),
   level,
   nextDeadline: isoTime.optional(),
+  repeated: z.boolean().optional().describe('true when this intake key (driver reportId, Idempotency-Key) was handled before: nothing changed'),
 });
+
+export const intakeOpeningSchema = z.object({
+  complaintId: z.string(),
+  status: z.literal('opening').describe('the case is started; its worker has not answered yet'),
+});
+
+export const driverIntakeSchema = z.union([intakeResultSchema, intakeOpeningSchema]);
 
 export const caseSummarySchema = z.object({
   complaintId: z.string(),
+  caseRef: z.string().optional().describe('this case, for ever: link rows by it'),
   runId: z.string(),
   status: z.enum(STATUSES).optional(),
   level: level.optional(),
@@ -57,7 +69,7 @@ export const complaintStateSchema = z.looseObject({
   level,
   owner: z.string(),
   nextDeadline: isoTime.optional(),
-  deadlines: z.array(z.looseObject({ kind: z.enum(['acknowledge', 'resolve']), at: isoTime, provisional: z.boolean() })),
+  deadlines: z.array(z.looseObject({ kind: z.enum(['acknowledge', 'resolve', 'customer_reply', 'manual']), at: isoTime, provisional: z.boolean() })),
   driverReports: z.array(z.looseObject({ reportId: z.string(), driverId: z.string(), admittedFault: z.boolean() })),
   events: z.array(z.object({ at: isoTime, actor: z.string(), kind: z.string(), text: z.string() })),
 }).describe('The live state of a case (the workflow query); see ComplaintState in workflows/definitions.ts for every field');
@@ -83,7 +95,11 @@ export const historyEntrySchema = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 
-export const historySchema = z.object({ complaintId: z.string(), entries: z.array(historyEntrySchema) });
+export const historySchema = z.object({
+  complaintId: z.string(),
+  entries: z.array(historyEntrySchema),
+  nextPageToken: z.string().optional().describe('present while more history follows: pass it as pageToken'),
+});
 
 export const voucherSchema = z.looseObject({
   voucherNo: z.string(),
@@ -107,3 +123,21 @@ export const meSchema = z.object({
 export type Me = z.infer<typeof meSchema>;
 
 export const healthSchema = z.object({ ok: z.literal(true) });
+
+const verdictSchema = z.object({
+  action: z.string(),
+  allowed: z.boolean(),
+  reason: z.string().optional(),
+  kind: z.enum(['state', 'permission', 'authority', 'input']).optional(),
+  byLevel: z.number().int().min(1).max(3).optional(),
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+
+export const allowedSchema = z.object({
+  complaintId: z.string(),
+  status: z.string(),
+  actions: z.array(verdictSchema),
+  limitFen: z.number().int().optional(),
+  forApproval: verdictSchema.optional(),
+});

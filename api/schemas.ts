@@ -1,9 +1,12 @@
 /** Every request body and parameter the API accepts; also the source of the OpenAPI document. */
 import { z } from 'zod';
+import { SETTLEMENT_KINDS } from '../domain/fees';
 import { CATEGORIES, CHANNELS, ORDER_KINDS, STATUSES, TIERS } from '../domain/types';
 
 export const orderIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and -, at most 40');
-export const complaintIdSchema = z.string().regex(/^complaint-[A-Za-z0-9_-]{1,40}$/, 'a complaint id such as complaint-ORDER123');
+export const complaintIdSchema = z
+  .string()
+  .regex(/^(complaint-[A-Za-z0-9_-]{1,40}|[A-Za-z0-9_-]{1,40}-[0-9A-F]{8})$/, 'a complaint id such as complaint-ORDER123, or a case reference such as ORDER123-3F9A1C2B');
 
 export const createComplaintSchema = z
   .object({
@@ -29,7 +32,13 @@ const reason = z.string().trim().min(1).max(1000);
 
 export const actionSchemas = {
   'propose-settlement': z
-    .object({ refundFen: z.number().int().min(0).max(100_000_000), platformAtFault: z.boolean(), reason, forApproval: z.boolean().optional() })
+    .object({
+      refundFen: z.number().int().min(0).max(100_000_000),
+      platformAtFault: z.boolean(),
+      reason,
+      kind: z.enum(SETTLEMENT_KINDS).optional(),
+      forApproval: z.boolean().optional(),
+    })
     .strict(),
   'approve-settlement': z.object({}).strict(),
   escalate: z.object({ reason }).strict(),
@@ -39,6 +48,9 @@ export const actionSchemas = {
   withdraw: z.object({ reason }).strict(),
   note: z.object({ text: reason }).strict(),
   claim: z.object({}).strict(),
+  retry: z.object({}).strict(),
+  'settle-by-hand': z.object({ note: reason }).strict(),
+  'close-with-apology': z.object({ reason }).strict(),
 } as const;
 export type ActionName = keyof typeof actionSchemas;
 export const actionNameSchema = z.enum(Object.keys(actionSchemas) as [ActionName, ...ActionName[]]);
@@ -58,6 +70,15 @@ export const listQuerySchema = z
     breached: z.enum(['true', 'false']).optional(),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
     pageToken: z.string().max(2000).optional(),
+  })
+  .strict();
+
+export const allowedQuerySchema = z.object({ refundFen: z.coerce.number().int().min(0).max(100_000_000).optional() }).strict();
+
+export const historyQuerySchema = z
+  .object({
+    pageSize: z.coerce.number().int().min(1).max(500).default(100).describe('history events per page (workflow bookkeeping events are not counted)'),
+    pageToken: z.string().max(2000).optional().describe('the nextPageToken of the previous page, unchanged'),
   })
   .strict();
 

@@ -1,9 +1,13 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { readEnv, type Env } from '../config/env';
+import { readEnv, trustProxySetting, type Env } from '../config/env';
+import { assertProductionReady } from '../config/production';
 import { dataConverter, payloadCodec } from '../codec/data-converter';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
+import { webhookStores } from './webhook-stores';
+import { pem } from '../activities/rails/payment/from-env';
+import type { AlipayNotifyConfig, WechatPayNotifyConfig } from './routes/payment-notifications';
 
 export interface ApiServer {
   url: string;
@@ -11,18 +15,30 @@ export interface ApiServer {
 }
 
 export async function startApi(env: Env): Promise<ApiServer> {
+  assertProductionReady(env, 'api');
+  const apiKeys = parseApiKeys(env.API_KEYS);
+  const stores = await webhookStores(env.REDIS_URL);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
   const app = createApp({
     client,
     config: {
       taskQueue: env.TASK_QUEUE,
-      apiKeys: parseApiKeys(env.API_KEYS),
+      apiKeys,
       temporalUiUrl: env.TEMPORAL_UI_URL,
       namespace: env.TEMPORAL_NAMESPACE,
       driverWebhookSecret: env.DRIVER_WEBHOOK_SECRET,
+      sessionSecret: env.SESSION_SECRET,
+      pageTokenSecret: env.PAGE_TOKEN_SECRET,
+      webhookStores: stores,
+      intakeAnswerMs: env.INTAKE_ANSWER_TIMEOUT_MS,
+      driverWebhookRatePerMinute: env.WEBHOOK_RATE_PER_ADDRESS,
+      driverRatePerMinute: env.WEBHOOK_RATE_PER_DRIVER,
+      trustProxy: trustProxySetting(env.TRUST_PROXY),
       codec: payloadCodec(env),
       developmentKeys: !env.API_KEYS,
+      wechatpay: wechatpayNotifyConfig(env),
+      alipay: alipayNotifyConfig(env),
     },
   });
   const server: Server = await new Promise((resolve) => {
@@ -35,12 +51,30 @@ export async function startApi(env: Env): Promise<ApiServer> {
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();
+      await stores.close();
     },
   };
 }
 
+/** Configured when the platform certificate and APIv3 key are: the notification route needs nothing else. */
+function wechatpayNotifyConfig(env: Env): WechatPayNotifyConfig | undefined {
+  if (!env.WECHATPAY_MCHID || !env.WECHATPAY_PLATFORM_SERIAL || !env.WECHATPAY_PLATFORM_CERT || !env.WECHATPAY_APIV3_KEY) return undefined;
+  return {
+    mchid: env.WECHATPAY_MCHID,
+    platformSerial: env.WECHATPAY_PLATFORM_SERIAL,
+    platformCertificate: pem(env.WECHATPAY_PLATFORM_CERT, 'WECHATPAY_PLATFORM_CERT'),
+    apiV3Key: env.WECHATPAY_APIV3_KEY,
+  };
+}
+
+function alipayNotifyConfig(env: Env): AlipayNotifyConfig | undefined {
+  if (!env.ALIPAY_APP_ID || !env.ALIPAY_PRIVATE_KEY || !env.ALIPAY_PUBLIC_KEY) return undefined;
+  return { appId: env.ALIPAY_APP_ID, privateKey: pem(env.ALIPAY_PRIVATE_KEY, 'ALIPAY_PRIVATE_KEY'), alipayPublicKey: pem(env.ALIPAY_PUBLIC_KEY, 'ALIPAY_PUBLIC_KEY') };
+}
+
 if (require.main === module) {
-  startApi(readEnv())
+  Promise.resolve()
+    .then(() => startApi(readEnv()))
     .then((api) => {
       console.log(`api: listening on ${api.url}`);
       const stop = () => void api.close().then(() => process.exit(0));
@@ -48,7 +82,7 @@ if (require.main === module) {
       process.on('SIGTERM', stop);
     })
     .catch((err) => {
-      console.error('api failed:', err);
+      console.error('api failed:', err instanceof Error ? err.message : err);
       process.exit(1);
     });
 }

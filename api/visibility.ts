@@ -17,7 +17,8 @@ function quote(value: string): string {
 
 /** Builds the visibility query; every value is validated by the schema and quoted here. */
 export function visibilityQuery(q: Omit<ListQuery, 'pageSize' | 'pageToken'>): string {
-  const clauses = [`WorkflowType = ${quote(COMPLAINT_WORKFLOW_TYPE)}`];
+  // A case continued as new is listed once, by its running (or final) run.
+  const clauses = [`WorkflowType = ${quote(COMPLAINT_WORKFLOW_TYPE)}`, `ExecutionStatus != 'ContinuedAsNew'`];
   if (q.status) clauses.push(`ComplaintStatus = ${quote(q.status)}`);
   if (q.level) clauses.push(`EscalationLevel = ${q.level}`);
   if (q.orderId) clauses.push(`OrderId = ${quote(q.orderId)}`);
@@ -30,6 +31,7 @@ export function visibilityQuery(q: Omit<ListQuery, 'pageSize' | 'pageToken'>): s
 
 export interface CaseSummary {
   complaintId: string;
+  caseRef?: string;
   runId: string;
   status?: string;
   level?: number;
@@ -64,6 +66,7 @@ export async function listComplaints(client: Client, tokens: PageTokens, q: List
     const deadline = one<Date | string>('NextDeadline');
     return {
       complaintId: e.execution?.workflowId ?? '',
+      caseRef: one<string>('CaseRef'),
       runId: e.execution?.runId ?? '',
       status: one<string>('ComplaintStatus'),
       level: one<number>('EscalationLevel'),

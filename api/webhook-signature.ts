@@ -13,35 +13,19 @@ export function signDriverReport(secret: string, body: string | Buffer, timestam
   return crypto.createHmac('sha256', secret).update(`${timestamp}.${nonce}.`).update(body).digest('hex');
 }
 
+/** Where seen nonces are kept: in the process by default, in Redis across replicas (webhook-stores.ts). */
+export interface ReplayStore {
+  /** Records the nonce until `expiresAt` (ms). 'full' means the store refuses new nonces rather than forget a live one. */
+  remember(nonce: string, expiresAt: number, now: number): Promise<'new' | 'seen' | 'full'>;
+}
+
 /**
- * Nonces seen within the replay window. In memory, per process: with several API replicas a
- * replay could land on another one, so that deployment needs a shared store (e.g. Redis SET NX
- * with a TTL of the window) in place of this class.
+ * A signed request is fresh while the clock is within the window of its timestamp, on either side,
+ * so its nonce must be kept until the timestamp plus the window (a request stamped 4.5 minutes
+ * ahead stays replayable until 9.5 minutes after it arrived), plus a second for the whole-second stamp.
  */
-export class NonceStore {
-  private readonly seen = new Map<string, number>();
-
-  constructor(
-    private readonly capacity = 100_000,
-    private readonly windowMs = REPLAY_WINDOW_MS,
-  ) {}
-
-  /** Records the nonce. A store full of live nonces refuses new ones (fails closed) rather than forget one that could be replayed. */
-  remember(nonce: string, now: number): 'new' | 'seen' | 'full' {
-    this.evictExpired(now);
-    if (this.seen.has(nonce)) return 'seen';
-    if (this.seen.size >= this.capacity) return 'full';
-    this.seen.set(nonce, now + this.windowMs);
-    return 'new';
-  }
-
-  /** Insertion order is expiry order (same window for all), so expired entries are at the front. */
-  private evictExpired(now: number): void {
-    for (const [nonce, expiresAt] of this.seen) {
-      if (expiresAt > now) break;
-      this.seen.delete(nonce);
-    }
-  }
+export function nonceExpiry(timestampSeconds: number): number {
+  return timestampSeconds * 1000 + REPLAY_WINDOW_MS + 1000;
 }
 
 export type SignatureVerdict = { ok: true } | { ok: false; status: 401 | 503; reason: string };
@@ -56,7 +40,7 @@ export interface SignedRequest {
 }
 
 /** Checks shape, freshness and signature; the nonce is only remembered once the signature holds, so strangers cannot burn nonces. */
-export function verifySignedRequest(secret: string, req: SignedRequest, nonces: NonceStore, now: number): SignatureVerdict {
+export async function verifySignedRequest(secret: string, req: SignedRequest, nonces: ReplayStore, now: number): Promise<SignatureVerdict> {
   const { signature, timestamp, nonce, rawBody } = req;
   if (!signature || !timestamp || !nonce) return refuse('X-Signature, X-Timestamp and X-Nonce are required');
   if (!/^[0-9]{1,12}$/.test(timestamp)) return refuse('X-Timestamp must be unix seconds');
@@ -65,7 +49,7 @@ export function verifySignedRequest(secret: string, req: SignedRequest, nonces: 
   if (Math.abs(now - Number(timestamp) * 1000) > REPLAY_WINDOW_MS) return refuse('X-Timestamp is outside the 5-minute window');
   const expected = Buffer.from(signDriverReport(secret, rawBody, timestamp, nonce), 'hex');
   if (!crypto.timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return refuse('signature does not match');
-  const seen = nonces.remember(nonce, now);
+  const seen = await nonces.remember(nonce, nonceExpiry(Number(timestamp)), now);
   if (seen === 'seen') return refuse('this nonce was already used');
   if (seen === 'full') return { ok: false, status: 503, reason: 'too many signed requests in the replay window; retry later' };
   return { ok: true };

@@ -15,7 +15,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { signDriverReport, SIGNATURE_HEADERS } from '../api/webhook-signature';
 import { storyBRideOrder } from '../simulators/fixtures';
-import { SA, complaintWorkflowId, type ComplaintState } from '../workflows/definitions';
+import { SA, complaintWorkflowId, type CaseView as ComplaintState } from '../workflows/definitions';
 import { baselineIntakeUpdate, type BaselineResult, type BaselineShape } from './baseline-workflow';
 import { BENCH_TASK_QUEUE, DRIVER_SECRET } from './stack';
 
@@ -55,12 +55,16 @@ export async function seedStoryB(simUrl: string, orderId: string): Promise<void>
   if (res.status >= 300) throw new Error(`seeding ${orderId}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
+/** Reports come from many drivers: the API also limits each driver id (60 reports a minute by default). */
+const DRIVERS = 1_000;
+let nextDriver = 0;
+
 /** `customerId` tags the cases of one step, so visibility can list exactly them. */
 export function driverReportBody(orderId: string, reportId: string, customerId: string): string {
   return JSON.stringify({
     reportId,
     orderId,
-    driverId: 'DRV-B-042',
+    driverId: `DRV-${nextDriver++ % DRIVERS}`,
     kind: 'detour',
     admittedFault: true,
     text: '我绕路了，多收了乘客的车费，我承认',
@@ -71,7 +75,7 @@ export function driverReportBody(orderId: string, reportId: string, customerId: 
 }
 
 /**
- * Driver apps report from many addresses, and the API limits each address to 120 reports a
+ * Driver apps report from many addresses, and the API limits each address to 600 requests a
  * minute (api/app.ts). The load generator does the same from loopback: on Linux all of
  * 127.0.0.0/8 is the local host, so each request leaves from one of DRIVER_SOURCES source
  * addresses 127.0.1.x (the destination is always the API on 127.0.0.1). 32 addresses keep

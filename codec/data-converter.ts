@@ -3,8 +3,8 @@ import type { Env } from '../config/env';
 import { AesGcmCodec, type CodecKeys } from './aes-gcm-codec';
 
 /** Development key, documented in the README; production sets PAYLOAD_KEYS and PAYLOAD_KEY_ID. */
-const DEV_KEY_ID = 'dev-2026';
-const DEV_KEY = Buffer.from('ZGV2LW9ubHktcGF5bG9hZC1rZXktMzItYnl0ZXMhISE=', 'base64');
+export const DEV_KEY_ID = 'dev-2026';
+export const DEV_KEY = Buffer.from('ZGV2LW9ubHktcGF5bG9hZC1rZXktMzItYnl0ZXMhISE=', 'base64');
 
 export function codecKeys(env: Pick<Env, 'PAYLOAD_KEYS' | 'PAYLOAD_KEY_ID'>): CodecKeys {
   if (!env.PAYLOAD_KEYS) return { activeKeyId: DEV_KEY_ID, keys: { [DEV_KEY_ID]: DEV_KEY } };

@@ -54,12 +54,25 @@ export const holidayYearSchema: z.ZodType<HolidayYear> = z
     check(data.makeupWorkdays, 'makeupWorkdays');
   });
 
-const workHoursSchema = z
+/**
+ * Working hours, the one schema for them: the policy's `workingHours` and the calendar snapshot
+ * both parse with it, so a value one accepts the other cannot refuse at run time ("24:00" was).
+ */
+export const workingHoursSchema = z
   .object({
-    workStart: z.string().regex(HH_MM, "must be 'HH:MM' (24-hour)"),
-    workEnd: z.string().regex(HH_MM, "must be 'HH:MM' (24-hour)"),
+    start: z.string().regex(HH_MM, "must be 'HH:MM' (24-hour, 00:00 to 23:59)"),
+    end: z.string().regex(HH_MM, "must be 'HH:MM' (24-hour, 00:00 to 23:59)"),
   })
-  .refine((h) => h.workStart < h.workEnd, { message: 'workStart must be before workEnd', path: ['workEnd'] });
+  .refine((h) => h.start < h.end, { message: 'start must be before end', path: ['end'] });
+
+const HOURS_FIELD = { start: 'workStart', end: 'workEnd' } as const;
+
+/** The snapshot spells the fields workStart/workEnd; issues are reported under those names. */
+function workHoursIssues(hours: { workStart: string; workEnd: string }) {
+  const parsed = workingHoursSchema.safeParse({ start: hours.workStart, end: hours.workEnd });
+  if (parsed.success) return [];
+  return parsed.error.issues.map((i) => ({ path: i.path.map((p) => HOURS_FIELD[p as keyof typeof HOURS_FIELD] ?? p), message: i.message.replace(/^start /, 'workStart ').replace(/ end$/, ' workEnd') }));
+}
 
 /** For validating a snapshot that crossed a serialization boundary (workflow input, API). */
 export const calendarSnapshotSchema: z.ZodType<CalendarSnapshot> = z
@@ -70,8 +83,7 @@ export const calendarSnapshotSchema: z.ZodType<CalendarSnapshot> = z
     years: z.array(holidayYearSchema),
   })
   .superRefine((snap, ctx) => {
-    const hours = workHoursSchema.safeParse(snap);
-    if (!hours.success) for (const issue of hours.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+    for (const issue of workHoursIssues(snap)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
     const problem = crossYearProblem(snap.years);
     if (problem) ctx.addIssue({ code: 'custom', path: ['years'], message: problem });
   });
@@ -83,10 +95,8 @@ export function makeCalendar(
   years: HolidayYear[],
   hours: { workStart: string; workEnd: string } = DEFAULT_WORK_HOURS,
 ): CalendarSnapshot {
-  const parsedHours = workHoursSchema.safeParse(hours);
-  if (!parsedHours.success) {
-    throw new Error(`Invalid working hours: ${describeIssues(parsedHours.error.issues)}`);
-  }
+  const hourIssues = workHoursIssues(hours);
+  if (hourIssues.length) throw new Error(`Invalid working hours: ${describeIssues(hourIssues)}`);
   const cleaned = years.map((y) => {
     const parsed = holidayYearSchema.safeParse(y);
     if (!parsed.success) {
@@ -101,8 +111,8 @@ export function makeCalendar(
   const byDate = (a: CalendarDay, b: CalendarDay): number => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0);
   return {
     timeZone: 'Asia/Shanghai',
-    workStart: parsedHours.data.workStart,
-    workEnd: parsedHours.data.workEnd,
+    workStart: hours.workStart,
+    workEnd: hours.workEnd,
     years: cleaned
       .map((y) => ({
         year: y.year,

@@ -53,6 +53,8 @@ export interface ApologyFacts {
   feeExplanation?: Bilingual;
   refundReference?: string;
   chargedFen?: number;
+  /** When the refund reaches the customer, as the rail says. */
+  arrival?: { channel: string; expectedBy?: string };
   decidedAt: Date;
   /** An agent's reason is shown as written; the engine's own reasons come in both languages. */
   reason: string | Bilingual;
@@ -66,23 +68,52 @@ const OUTCOME_DONE: Record<Outcome, Bilingual> = {
   withdrawn: { zh: '投诉已按您的要求撤回', en: 'the complaint was withdrawn as you asked' },
 };
 
+/** Sentences are joined with our own punctuation, so a reason that ends with its own does not double it. */
+function clause(text: string): string {
+  return text.trim().replace(/[。．.！!；;，,\s]+$/u, '');
+}
+
 /** The mandatory closing message. It is the same text on every channel, so retries say one thing. */
 export function apologyText(lang: Language, f: ApologyFacts): string {
   const when = formatDeadline(f.decidedAt, lang);
-  const reason = typeof f.reason === 'string' ? f.reason : f.reason[lang];
+  const reason = clause(typeof f.reason === 'string' ? f.reason : f.reason[lang]);
+  const paid = f.refundFen - f.feeFen;
   const money: Bilingual =
-    f.refundFen > 0
+    paid > 0
       ? {
-          zh: `${f.refundReference ? '退款' : '减免'} ${formatFen(f.refundFen - f.feeFen)}${f.feeFen > 0 ? `（扣除手续费 ${formatFen(f.feeFen)}）` : ''}${f.refundReference ? `，退款单号 ${f.refundReference}` : ''}`,
-          en: `${f.refundReference ? 'a refund of' : 'a reduction of'} ${formatFen(f.refundFen - f.feeFen)}${f.feeFen > 0 ? ` (after a fee of ${formatFen(f.feeFen)})` : ''}${f.refundReference ? `, refund reference ${f.refundReference}` : ''}`,
+          zh: `${f.refundReference ? '退款' : '减免扣款'} ${formatFen(paid)}${f.feeFen > 0 ? `（扣除手续费 ${formatFen(f.feeFen)}）` : ''}${f.refundReference ? `，退款单号 ${f.refundReference}` : ''}`,
+          en: `${f.refundReference ? 'a refund of' : 'a reduced charge, lower by'} ${formatFen(paid)}${f.feeFen > 0 ? ` (after a fee of ${formatFen(f.feeFen)})` : ''}${f.refundReference ? `, refund reference ${f.refundReference}` : ''}`,
+        }
+      : { zh: '', en: '' };
+  const ARRIVAL: Record<string, Bilingual> = {
+    balance: { zh: '退回余额', en: 'to the balance' },
+    bank_card: { zh: '退回银行卡', en: 'to the bank card' },
+    credit_card: { zh: '退回信用卡', en: 'to the credit card' },
+  };
+  const via = f.arrival ? ARRIVAL[f.arrival.channel] ?? { zh: '原路退回', en: 'the way it was paid' } : undefined;
+  const arrives: Bilingual =
+    paid > 0 && f.refundReference && via
+      ? {
+          zh: `，${via.zh}${f.arrival!.expectedBy ? `，预计 ${formatDeadline(new Date(f.arrival!.expectedBy), 'zh')} 前到账` : ''}`,
+          en: `, ${via.en}${f.arrival!.expectedBy ? `, arriving by ${formatDeadline(new Date(f.arrival!.expectedBy), 'en')}` : ''}`,
         }
       : { zh: '', en: '' };
   const charged: Bilingual =
     f.chargedFen !== undefined ? { zh: `；订单实际扣款 ${formatFen(f.chargedFen)}`, en: `; the order is charged ${formatFen(f.chargedFen)}` } : { zh: '', en: '' };
-  const fee = f.feeExplanation ? { zh: `（${f.feeExplanation.zh}）`, en: ` (${f.feeExplanation.en})` } : { zh: '', en: '' };
+  // The fee rule is named only when a fee was taken.
+  const fee = f.feeFen > 0 && f.feeExplanation ? { zh: `（${clause(f.feeExplanation.zh)}）`, en: ` (${clause(f.feeExplanation.en)})` } : { zh: '', en: '' };
+  const happened = f.whatHappened[lang] ? { zh: `经过：${clause(f.whatHappened.zh)}。`, en: `What happened: ${clause(f.whatHappened.en)}. ` } : { zh: '', en: '' };
   return pick(lang, {
-    zh: `非常抱歉给您带来不便。投诉编号 ${f.caseRef}。经过：${f.whatHappened.zh}。处理：${OUTCOME_DONE[f.outcome].zh}${money.zh ? `，${money.zh}` : ''}${fee.zh}${charged.zh}。说明：${reason}。处理时间：${when}。`,
-    en: `We are sorry for the trouble. Complaint ${f.caseRef}. What happened: ${f.whatHappened.en}. What we did: ${OUTCOME_DONE[f.outcome].en}${money.en ? `, ${money.en}` : ''}${fee.en}${charged.en}. Note: ${reason}. Decided at ${when}.`,
+    zh: `非常抱歉给您带来不便。投诉编号 ${f.caseRef}。${happened.zh}处理：${OUTCOME_DONE[f.outcome].zh}${money.zh ? `，${money.zh}` : ''}${arrives.zh}${fee.zh}${charged.zh}。说明：${reason}。处理时间：${when}。`,
+    en: `We are sorry for the trouble. Complaint ${f.caseRef}. ${happened.en}What we did: ${OUTCOME_DONE[f.outcome].en}${money.en ? `, ${money.en}` : ''}${arrives.en}${fee.en}${charged.en}. Note: ${reason}. Decided at ${when}.`,
+  });
+}
+
+/** The customer is told the charge is disputed when it could not be held before its due time. */
+export function chargeDisputedText(lang: Language, caseRef: string, amountFen: number): string {
+  return pick(lang, {
+    zh: `关于您的投诉（编号 ${caseRef}）：订单的自动扣款 ${formatFen(amountFen)} 暂未能冻结，如已扣款，该笔款项属于争议款项，处理结果出来后多扣部分将全额退回。`,
+    en: `About your complaint ${caseRef}: we could not hold the automatic charge of ${formatFen(amountFen)} in time; if it is taken, it stays disputed and anything owed is refunded in full at resolution.`,
   });
 }
 

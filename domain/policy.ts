@@ -3,6 +3,7 @@
  * recorded in the workflow history), so publishing a new version never changes open cases.
  */
 import { z } from 'zod';
+import { workingHoursSchema } from './calendar-data';
 
 const minutes = z.number().positive();
 const fen = z.number().int().nonnegative();
@@ -19,10 +20,8 @@ const tierTargetsSchema = z.object({
 
 export const policySchema = z.object({
   version: z.string().min(1),
-  workingHours: z.object({
-    start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
-    end: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/),
-  }),
+  /** Asia/Shanghai; the same schema the calendar checks them with. */
+  workingHours: workingHoursSchema,
   /** Share of a target after which the owner is warned, e.g. 0.75. */
   warningRatio: z.number().gt(0).lt(1),
   targets: z.object({ individual: tierTargetsSchema, premium: tierTargetsSchema, enterprise: tierTargetsSchema }),
@@ -34,6 +33,12 @@ export const policySchema = z.object({
   refundFeeCapRatio: z.number().min(0).max(1),
   /** How long before a provider's maximum hold ends the customer is told the charge is coming. */
   chargeNoticeLeadMinutes: z.number().positive(),
+  /** How long ops have, in the tier's clock, to act on a case that needs a person (a refused payment). */
+  opsResolveMinutes: minutes,
+  /** How often a refund the rail is still processing is asked after, besides its notification. */
+  refundPollMinutes: minutes,
+  /** Events after which a case continues as new, carrying its state (history stays bounded). */
+  continueAsNewEvents: z.number().int().min(50).max(50_000),
   apology: z.object({
     attemptsPerChannel: z.number().int().min(1).max(10),
     channels: z.array(z.enum(['sms', 'app'])).min(1),
@@ -75,6 +80,9 @@ export const DEFAULT_POLICY: Policy = {
   autoSettleLimitFen: 500_000,
   refundFeeCapRatio: 0.2,
   chargeNoticeLeadMinutes: 24 * HOUR,
+  opsResolveMinutes: 4 * HOUR,
+  continueAsNewEvents: 4_000,
+  refundPollMinutes: 30,
   apology: { attemptsPerChannel: 3, channels: ['sms', 'app'], retryEveryMinutes: 60 },
 };
 

@@ -4,7 +4,7 @@ export const TIERS = ['individual', 'premium', 'enterprise'] as const;
 export const CHANNELS = ['console', 'driver_app', 'api'] as const;
 export const STAFF_ROLES = ['agent', 'expert', 'supervisor', 'ops'] as const;
 export const ORDER_KINDS = ['flight', 'ride', 'other'] as const;
-export const STATUSES = ['received', 'acknowledged', 'investigating', 'awaiting_customer', 'settling', 'apologizing', 'closed'] as const;
+export const STATUSES = ['received', 'investigating', 'awaiting_customer', 'settling', 'needs_manual', 'apologizing', 'closed'] as const;
 export const OUTCOMES = ['refunded', 'partly_refunded', 'resolved', 'rejected', 'withdrawn'] as const;
 
 export type Category = (typeof CATEGORIES)[number];

@@ -2,7 +2,7 @@
  * The written explanation and payment voucher of an enterprise case (story B: the employee must
  * show his manager what was charged, what was refunded and why). JSON for systems, HTML to print.
  */
-import type { ComplaintState } from '../workflows/definitions';
+import type { CaseRecord as ComplaintState } from './case/state';
 import { formatFen } from './escalation';
 
 export interface Voucher {

@@ -51,6 +51,7 @@ async function main(): Promise<void> {
   Temporal gRPC:    ${info.temporalAddress}   (frontend; history ${p.history}, matching ${p.matching}, worker ${p.worker})
   Workers:          worker-1, worker-2 on task queue "${info.taskQueue}"
   Simulators:       ${info.simulatorsUrl}
+  Redis:            redis://127.0.0.1:${p.redis}   (the API replicas' shared webhook nonces and rate limits)
   PostgreSQL:       127.0.0.1:${p.postgres} (user ${info.postgres.user}, password in ${path.join(dataDir, 'postgres-password')}; data ${path.join(dataDir, 'postgres')})
   Logs:             ${info.logDir}
   Press Ctrl-C to stop.

@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT, readEnv } from '../config/env';
+import { startRedis, type RedisProcess } from './redis';
+import { railSandboxEnv, subscribeRailMessages, waitForSimulators } from '../simulators/rail-sandbox';
 import { startDevServer } from './temporal-server';
 
 const env = readEnv();
@@ -13,10 +15,10 @@ const dataDir = path.join(PROJECT_ROOT, 'data');
 const [host, portText] = env.TEMPORAL_ADDRESS.split(':');
 const temporalPort = Number(portText ?? 7233);
 
-function launch(name: string, entry: string): ChildProcess {
+function launch(name: string, entry: string, extraEnv: Record<string, string> = {}): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], {
     cwd: PROJECT_ROOT,
-    env: process.env,
+    env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const prefix = (chunk: Buffer) =>
@@ -46,7 +48,20 @@ async function main(): Promise<void> {
     dynamicConfig: { 'history.transferProcessorMaxPollRPS': 1000 },
   });
 
-  const children = [launch('simulators', 'simulators/server.ts'), launch('worker', 'worker.ts'), launch('api', 'api/server.ts')];
+  // Only when configured: one API process keeps its webhook nonces in memory and needs no Redis.
+  const redis = await localRedis();
+  const children = [launch('simulators', 'simulators/server.ts')];
+  // PAYMENT_RAIL=alipay|wechatpay without merchant credentials: the simulators' sandbox ones.
+  const simulatorUrl = `http://127.0.0.1:${env.SIMULATOR_PORT}`;
+  const apiUrl = `http://127.0.0.1:${env.API_PORT}`;
+  const sandbox = env.PAYMENT_RAIL !== 'internal' && !env.ALIPAY_APP_ID && !env.WECHATPAY_MCHID;
+  let railEnv: Record<string, string> = {};
+  if (sandbox) {
+    await waitForSimulators(simulatorUrl);
+    railEnv = await railSandboxEnv(simulatorUrl, apiUrl, env.PAYMENT_RAIL);
+    await subscribeRailMessages(simulatorUrl, apiUrl);
+  }
+  children.push(launch('worker', 'worker.ts', railEnv), launch('api', 'api/server.ts', railEnv));
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;
@@ -64,6 +79,7 @@ async function main(): Promise<void> {
       ),
     );
     await server.stop();
+    await redis?.stop();
     console.log('stopped; complaints are kept in data/temporal.db');
     process.exit(code);
   };
@@ -76,9 +92,19 @@ async function main(): Promise<void> {
   Agent console:   http://127.0.0.1:${env.API_PORT}/console/
   Temporal Web UI: ${server.uiUrl}/namespaces/${env.TEMPORAL_NAMESPACE}/workflows
   Temporal gRPC:   ${server.address}
-  Simulators:      http://127.0.0.1:${env.SIMULATOR_PORT}  (payment, SMS outbox, OA)
+  Simulators:      http://127.0.0.1:${env.SIMULATOR_PORT}  (payment, Alipay, WeChat Pay, SMS outbox, OA)${redis ? `\n  Redis:           ${redis.url}  (webhook nonces and rate limits)` : ''}
+  Payment rail:    ${env.PAYMENT_RAIL}${sandbox ? ' (the simulators\' sandbox credentials)' : ''}
   Press Ctrl-C to stop.
 `);
+}
+
+/** REDIS_URL on this machine: start Debian's redis-server there, data under data/redis. A remote one is the operator's. */
+async function localRedis(): Promise<RedisProcess | undefined> {
+  if (!env.REDIS_URL) return undefined;
+  const url = new URL(env.REDIS_URL);
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') return undefined;
+  console.log(`starting redis-server on port ${url.port || 6379} (data/redis) ...`);
+  return startRedis({ port: Number(url.port || 6379), dir: path.join(dataDir, 'redis'), persist: true });
 }
 
 main().catch((err) => {

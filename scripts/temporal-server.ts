@@ -15,6 +15,7 @@ const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 
 const SA_TYPES: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
   INT: IndexedValueType.INDEXED_VALUE_TYPE_INT,
   BOOL: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
   DATETIME: IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,

@@ -13,6 +13,14 @@ import { PaymentService } from './payment/service';
 import { paymentRouter } from './payment/routes';
 import { SmsService } from './sms/service';
 import { smsRouter } from './sms/routes';
+import { alipayAdminRouter } from './alipay/admin';
+import { alipayRouter } from './alipay/gateway';
+import { AlipayDepositBacks } from './alipay/deposit-back';
+import { loadOrCreateAlipayCredentials, type AlipayCredentials } from './alipay/keys';
+import { wechatpayAdminRouter, wechatpayCredentialsRouter } from './wechatpay/admin';
+import { loadOrCreateWechatPayCredentials } from './wechatpay/keys';
+import { wechatpayRouter } from './wechatpay/routes';
+import { WechatPayService } from './wechatpay/service';
 
 export interface SimulatorApiKeys {
   payment: string;
@@ -34,6 +42,10 @@ export interface SimulatorState {
   sms: SmsService;
   oa: OaService;
   faults: Faults;
+  /** The Alipay gateway and WeChat Pay APIv3 move money in the same books as /payment. */
+  alipay: () => AlipayCredentials;
+  alipayDepositBacks: AlipayDepositBacks;
+  wechatpay: WechatPayService;
 }
 
 export interface SimulatorApp {
@@ -45,20 +57,37 @@ export interface SimulatorApp {
 export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
   const now = opts.now ?? (() => new Date());
   const keys = opts.apiKeys ?? keysFromEnv();
+  const payment = new PaymentService(opts.dataDir, now);
+  // Made on first use: a key pair and a certificate cost seconds, and most runs never touch a rail.
+  const alipay = once(() => loadOrCreateAlipayCredentials(opts.dataDir));
   const state: SimulatorState = {
-    payment: new PaymentService(opts.dataDir, now),
+    payment,
     sms: new SmsService(opts.dataDir, now),
     oa: new OaService(opts.dataDir, now),
     faults: new Faults(),
+    alipay,
+    alipayDepositBacks: new AlipayDepositBacks(opts.dataDir, payment, alipay, now),
+    wechatpay: new WechatPayService(opts.dataDir, payment, once(() => loadOrCreateWechatPayCredentials(opts.dataDir)), now),
   };
 
   const app = express();
   app.disable('x-powered-by');
   // Attachments (vouchers) travel as strings inside JSON.
-  app.use(express.json({ limit: '5mb' }));
+  // The raw bytes too: WeChat Pay's request signature is over the body exactly as sent.
+  app.use(express.json({ limit: '5mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
   app.use('/payment', requireBearer(keys.payment, 'payment'), state.faults.middleware('payment'), paymentRouter(state.payment));
   app.use('/sms', requireBearer(keys.sms, 'sms'), state.faults.middleware('sms'), smsRouter(state.sms, state.faults));
   app.use('/oa', requireBearer(keys.oa, 'oa'), state.faults.middleware('oa'), oaRouter(state.oa));
+  // The rails share the payment fault switch: one outage hits whichever rail the worker uses.
+  app.use('/alipay', express.urlencoded({ extended: false }), state.faults.middleware('payment'), alipayRouter(state.payment, state.alipay, state.alipayDepositBacks));
+  app.use('/wechatpay', state.faults.middleware('payment'), wechatpayRouter(state.payment, state.wechatpay));
+  app.use('/_admin/alipay', alipayAdminRouter(state.alipay, state.alipayDepositBacks));
+  app.use('/_admin/wechatpay', wechatpayAdminRouter(state.wechatpay), wechatpayCredentialsRouter(state.wechatpay));
+  app.post('/_admin/reset', (_req, _res, next) => {
+    state.wechatpay.reset();
+    state.alipayDepositBacks.reset();
+    next();
+  });
   app.use('/_admin', adminRouter(state));
   app.use(notFound);
   app.use(errorHandler);
@@ -66,6 +95,8 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
   const ticker = setInterval(() => {
     try {
       state.payment.runDue();
+      state.wechatpay.runDue();
+      state.alipayDepositBacks.runDue();
     } catch (err) {
       // A failing disk write must not kill the process mid-test; the next tick retries.
       console.error('simulators: auto-charge tick failed:', err);
@@ -81,6 +112,11 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
       state.faults.close();
     },
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
 }
 
 function keysFromEnv(): SimulatorApiKeys {

@@ -1,12 +1,15 @@
 /**
  * The contract between the complaint workflow and everything that talks to it (API, console,
- * tests). The API imports this file, never complaint.ts, so it never pulls workflow code.
+ * tests). The API imports this file, never complaint.ts, so it never pulls workflow code. The
+ * case's data and its machine live in domain/case/; this file names the Temporal messages.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type { Policy } from '../domain/policy';
-import type { CalendarSnapshot } from '../domain/calendar';
-import type { Finding } from '../domain/evidence';
+import type { ActionName, IntakeArgs } from '../domain/case/events';
+import type { AllowedAction } from '../domain/case/machine';
+import type { Actor, ComplaintState, DriverReport } from '../domain/case/state';
+import type { SettlementKind } from '../domain/fees';
+import type { Level, Status } from '../domain/types';
 
 export const DEFAULT_TASK_QUEUE = 'complaints';
 export const COMPLAINT_WORKFLOW_TYPE = 'complaintWorkflow';
@@ -17,157 +20,13 @@ export function complaintWorkflowId(orderId: string): string {
 }
 
 export * from '../domain/types';
-import type { Category, Channel, Language, Level, OrderKind, Outcome, StaffRole, Status, Tier } from '../domain/types';
+export * from '../domain/case/state';
+export { ACTIONS, type ActionName, type IntakeArgs } from '../domain/case/events';
+export { TIMER_LABELS } from '../domain/case/timers';
+export type { AllowedAction } from '../domain/case/machine';
 
-export interface Actor {
-  id: string;
-  role: StaffRole | 'driver_app' | 'system' | 'customer';
-}
-
-export interface DriverReport {
-  driverId: string;
-  reportId: string;
-  admittedFault: boolean;
-  kind: 'detour' | 'fare' | 'other';
-  text: string;
-  reportedAt: string;
-}
-
-/** What starts a complaint. Customer contact details are personal data: never in ids or search attributes. */
-export interface ComplaintInput {
-  orderId: string;
-  customerId: string;
-  category: Category;
-  tier: Tier;
-  channel: Channel;
-  orderKind: OrderKind;
-  description: string;
-  customer: { name: string; phone: string; language: Language };
-  createdBy: Actor;
-  /** Matches the IntakeArgs of the request that started the case. */
-  intakeId: string;
-  driverReport?: DriverReport;
-}
-
-/** Rules a case keeps for its whole life, recorded in history by the activity that loads them. */
-export interface CaseRules {
-  policy: Policy;
-  calendar: CalendarSnapshot;
-}
-
-export interface Deadline {
-  kind: 'acknowledge' | 'resolve';
-  level?: Level;
-  at: string;
-  warnAt?: string;
-  provisional: boolean;
-}
-
-export interface LevelVisit {
-  level: Level;
-  owner: string;
-  enteredAt: string;
-  deadline: string;
-  reason: string;
-  leftAt?: string;
-}
-
-export interface Notification {
-  step: string;
-  purpose: 'acknowledgement' | 'escalation' | 'request_info' | 'charge_notice' | 'apology';
-  channel: 'sms' | 'app';
-  text: string;
-  outId: string;
-  status: 'sent' | 'delivered' | 'failed';
-  at: string;
-}
-
-export interface SettlementProposal {
-  proposedBy: Actor;
-  refundFen: number;
-  feeFen: number;
-  feeRule: string;
-  platformAtFault: boolean;
-  reason: string;
-  needsLevel: Level;
-  at: string;
-}
-
-export interface Refund {
-  outRequestNo: string;
-  amountFen: number;
-  status: 'succeeded' | 'processing';
-  refundId: string;
-  at: string;
-}
-
-export interface ChargeHold {
-  holdId: string;
-  amountFen: number;
-  dueAt: string;
-  maxHoldUntil: string;
-  status: 'held' | 'released' | 'captured';
-  capturedFen?: number;
-}
-
-export interface Settlement {
-  refundFen: number;
-  feeFen: number;
-  feeRule: string;
-  platformAtFault: boolean;
-  reason: string;
-  approvedBy: Actor;
-  automatic: boolean;
-  at: string;
-}
-
-export interface TimelineEntry {
-  at: string;
-  actor: string;
-  kind: string;
-  text: string;
-}
-
-export interface ComplaintState {
-  complaintId: string;
-  caseRef: string;
-  orderId: string;
-  customerId: string;
-  category: Category;
-  tier: Tier;
-  channel: Channel;
-  orderKind: OrderKind;
-  description: string;
-  language: Language;
-  status: Status;
-  outcome?: Outcome;
-  level: Level;
-  owner: string;
-  policyVersion: string;
-  /** The case's own authority limits (from its policy version), so the console can explain refusals. */
-  authorityFen?: Record<Level, number>;
-  receivedAt: string;
-  acknowledgedAt?: string;
-  closedAt?: string;
-  deadlines: Deadline[];
-  nextDeadline?: string;
-  clockPausedRemainingMs?: number;
-  flags: { warned: boolean; breached: boolean; provisionalDeadline: boolean; apologyUndeliverable: boolean; needsOps: boolean };
-  /** Why the case waits for ops, while flags.needsOps is set. */
-  opsReason?: string;
-  levels: LevelVisit[];
-  findings: Finding[];
-  driverReports: DriverReport[];
-  pendingProposal?: SettlementProposal;
-  settlement?: Settlement;
-  hold?: ChargeHold;
-  refunds: Refund[];
-  notifications: Notification[];
-  notes: TimelineEntry[];
-  events: TimelineEntry[];
-  resolutionSummary?: string;
-  apologyDelivered: boolean;
-}
+/** What the API and console read: the case without the machine's bookkeeping. */
+export type CaseView = Omit<ComplaintState, 'machine'> & { allowed?: { actions: AllowedAction[]; limitFen?: number; forApproval?: AllowedAction } };
 
 // Updates: agent actions that need an answer or a refusal.
 export interface ActorArgs {
@@ -177,6 +36,8 @@ export interface ProposeSettlementArgs extends ActorArgs {
   refundFen: number;
   platformAtFault: boolean;
   reason: string;
+  /** compensation (default) and goodwill carry no fee; only a customer's cancellation can. */
+  kind?: SettlementKind;
   /** Ask a higher level to approve an amount above my authority instead of being refused. */
   forApproval?: boolean;
 }
@@ -189,22 +50,21 @@ export interface RequestInfoArgs extends ActorArgs {
 export interface NoteArgs extends ActorArgs {
   text: string;
 }
+export interface ManualNoteArgs extends ActorArgs {
+  note: string;
+}
 
 export type SettlementResult = { settled: true; refundFen: number; feeFen: number } | { settled: false; pendingLevel: Level };
 
-/** Sent with start (update-with-start): tells the caller whether its intake opened the case or joined it. */
-export interface IntakeArgs {
-  intakeId: string;
-  actor: Actor;
-  driverReport?: DriverReport;
-}
 export interface IntakeResult {
   complaintId: string;
   caseRef: string;
   created: boolean;
-  status: Status;
+  status: Status | 'opening';
   level: Level;
   nextDeadline?: string;
+  /** The same intake key was handled before: nothing changed. */
+  repeated?: boolean;
 }
 
 export const intakeUpdate = defineUpdate<IntakeResult, [IntakeArgs]>('intake');
@@ -218,25 +78,40 @@ export const withdrawUpdate = defineUpdate<{ status: Status }, [ReasonArgs]>('wi
 export const addNoteUpdate = defineUpdate<{ notes: number }, [NoteArgs]>('addNote');
 /** The acting person takes the case from its level's queue: the level's owner is then a person. */
 export const claimUpdate = defineUpdate<{ owner: string }, [ActorArgs]>('claim');
+/** Ops (or a supervisor) run a refused step again now. */
+export const retryStepUpdate = defineUpdate<{ status: Status }, [ActorArgs]>('retryStep');
+/** Ops record that the refused money was paid outside the engine; the case goes on to its apology. */
+export const settleByHandUpdate = defineUpdate<{ status: Status }, [ManualNoteArgs]>('settleByHand');
+/** Ops give up on the refused step (with the reason) and the case closes with its apology. */
+export const closeWithApologyUpdate = defineUpdate<{ status: Status }, [ReasonArgs]>('closeWithApology');
+
+/** Each staff action and the Update that carries it. */
+export const ACTION_UPDATES = {
+  'propose-settlement': proposeSettlementUpdate,
+  'approve-settlement': approveSettlementUpdate,
+  escalate: escalateUpdate,
+  'request-info': requestInfoUpdate,
+  resolve: resolveUpdate,
+  reject: rejectUpdate,
+  withdraw: withdrawUpdate,
+  note: addNoteUpdate,
+  claim: claimUpdate,
+  retry: retryStepUpdate,
+  'settle-by-hand': settleByHandUpdate,
+  'close-with-apology': closeWithApologyUpdate,
+} as const satisfies Record<ActionName, unknown>;
 
 // Signals: fire and forget.
 export const customerRepliedSignal = defineSignal<[{ text: string; at?: string }]>('customerReplied');
 export const driverReportedSignal = defineSignal<[DriverReport]>('driverReported');
 export const oaStatusChangedSignal = defineSignal<[{ instanceId: string; status: string }]>('oaStatusChanged');
+/** A rail's verified refund notification (api/routes/payment-notifications.ts). */
+export { refundNotifiedSignal, type RefundNotification } from './refund-notification';
 /** Ops ask a case stuck on a failed provider call (refund, apology delivery) to try again now. */
 export const opsRetrySignal = defineSignal<[ActorArgs]>('opsRetry');
 
-export const stateQuery = defineQuery<ComplaintState>('state');
-
-/** Timer labels: the workflow writes them into history and the API's timeline reads them back. */
-export const TIMER_LABELS = {
-  warning: (level: Level) => `level ${level} warning`,
-  deadline: (level: Level) => `level ${level} deadline`,
-  customerReply: 'customer reply deadline',
-  chargeNotice: 'charge hold notice',
-  holdExpiry: 'charge hold expiry',
-  opsRetry: 'ops retry interval',
-} as const;
+/** The case as the viewer sees it; with a viewer, also what that person may do on it now. */
+export const stateQuery = defineQuery<CaseView, [Actor?, { refundFen?: number }?]>('state');
 
 export const SA = {
   status: defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD),
@@ -250,4 +125,8 @@ export const SA = {
   breached: defineSearchAttributeKey('Breached', SearchAttributeType.BOOL),
   warned: defineSearchAttributeKey('Warned', SearchAttributeType.BOOL),
   outcome: defineSearchAttributeKey('Outcome', SearchAttributeType.KEYWORD),
+  caseRef: defineSearchAttributeKey('CaseRef', SearchAttributeType.KEYWORD),
+  /** Driver reportIds and client idempotency keys this case handled, so a repeat finds it after close. */
+  intakeKeys: defineSearchAttributeKey('IntakeKeys', SearchAttributeType.KEYWORD_LIST),
+  needsOps: defineSearchAttributeKey('NeedsOps', SearchAttributeType.BOOL),
 } as const;

@@ -34,9 +34,15 @@ export interface Refund {
   orderId: string;
   amountFen: number;
   reason: string;
-  status: 'SUCCESS';
+  /** Synchronous rails answer SUCCESS at once; an asynchronous one goes PROCESSING, then SUCCESS, ABNORMAL or CLOSED. */
+  status: 'SUCCESS' | 'PROCESSING' | 'ABNORMAL' | 'CLOSED';
+  /** When the money moved back; for a refund still PROCESSING, when it was accepted. */
   refundedAt: string;
   providerRef: string;
+  /** The debit (its providerRef) this refund reverses; null for an order-level refund of the old protocol. */
+  transactionRef: string | null;
+  /** The rail that executed it. */
+  rail: 'internal' | 'alipay' | 'wechatpay';
 }
 
 export type HoldStatus = 'HELD' | 'RELEASED' | 'CAPTURED' | 'EXPIRED';
@@ -98,6 +104,8 @@ export interface OrderLedger {
   holds: Hold[];
   pendingAutoCharge: PendingAutoCharge | null;
   fulfilment: Fulfilment | null;
+  tariff?: { refundFeeRatio: number; seatResold: boolean } | null;
+  language?: 'zh' | 'en' | null;
   totals: { debitedFen: number; refundedFen: number; netFen: number };
   entries: LedgerEntry[];
 }
@@ -126,6 +134,8 @@ export interface RefundRequest {
   outRequestNo: string;
   amountFen: number;
   reason: string;
+  /** The debit's providerRef: the refund cannot exceed what is left of that debit. */
+  transactionRef?: string;
 }
 
 export interface RefundResult extends Refund {

@@ -17,7 +17,7 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'request body larger than 64 kB',
   415: 'request body is not application/json',
   422: 'the workflow refused: NotPermitted, AuthorityExceeded (the message names the level that must approve) or InvalidInput',
-  429: 'rate limited; see the RateLimit and Retry-After headers',
+  429: 'rate limited, or the case has too many requests in flight; retry after the Retry-After delay',
   503: 'replay protection is saturated; retry later',
 };
 
@@ -66,25 +66,40 @@ function parameters(r: RouteDoc): Json[] {
 
 function requestBody(r: RouteDoc, refs: Map<z.ZodType, string>): Json | undefined {
   if (!r.body) return undefined;
-  if ('schema' in r.body) return { required: true, content: { 'application/json': { schema: { $ref: SCHEMA_REF(refs.get(r.body.schema)!) } } } };
-  const byValue = Object.entries(r.body.schemas).map(([value, schema]) => [value, refs.get(schema)!] as const);
+  const required = r.body.required ?? true;
   return {
-    required: false,
-    description: `The body depends on the ${r.body.byPathParam} path parameter: ${byValue.map(([v, id]) => `${v} → ${id}`).join(', ')}. An empty body counts as {}.`,
-    content: { 'application/json': { schema: { oneOf: [...new Set(byValue.map(([, id]) => id))].map((id) => ({ $ref: SCHEMA_REF(id) })) } } },
+    required,
+    ...(required ? {} : { description: 'An absent body counts as {}.' }),
+    content: { [r.body.contentType ?? 'application/json']: { schema: { $ref: SCHEMA_REF(refs.get(r.body.schema)!) } } },
   };
 }
 
+/** What a stateful client can do next with the case an intake named. */
+function caseLinks(): Json {
+  const links: Json = {};
+  for (const r of ROUTES) {
+    if (!r.path.includes(':id')) continue;
+    links[operationId(r)] = { operationId: operationId(r), parameters: { id: '$response.body#/complaintId' } };
+  }
+  return links;
+}
+
 function responses(r: RouteDoc, refs: Map<z.ZodType, string>): Json {
-  const content: Json = {};
-  if (r.success.schema) content['application/json'] = { schema: { $ref: SCHEMA_REF(refs.get(r.success.schema)!) } };
-  if (r.success.alsoHtml) content['text/html'] = { schema: { type: 'string' } };
-  if (r.success.contentType && !r.success.schema) content[r.success.contentType] = { schema: { type: 'string' } };
+  const contentOf = (schema: z.ZodType | undefined): Json => {
+    const content: Json = {};
+    if (schema) content['application/json'] = { schema: { $ref: SCHEMA_REF(refs.get(schema)!) } };
+    if (r.success.alsoHtml) content['text/html'] = { schema: { type: 'string' } };
+    if (r.success.contentType && !schema) content[r.success.contentType] = { schema: { type: 'string' } };
+    return content;
+  };
   const out: Json = {};
-  const success = (description: string): Json => ({ description, ...(Object.keys(content).length ? { content } : {}) });
-  out[String(r.success.status)] = success(r.success.description);
+  const success = (description: string, schema: z.ZodType | undefined): Json => {
+    const content = contentOf(schema);
+    return { description, ...(Object.keys(content).length ? { content } : {}), ...(r.linksToCase ? { links: caseLinks() } : {}) };
+  };
+  out[String(r.success.status)] = success(r.success.description, r.success.schema);
   if (r.success.status >= 300 && r.success.status < 400) out[String(r.success.status)].headers = { Location: { schema: { type: 'string' } } };
-  for (const extra of r.alsoSuccess ?? []) out[String(extra.status)] = success(extra.description);
+  for (const extra of r.alsoSuccess ?? []) out[String(extra.status)] = success(extra.description, extra.schema ?? r.success.schema);
   for (const status of r.errors) {
     out[String(status)] = { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: { $ref: SCHEMA_REF('Problem') } } } };
   }
@@ -96,7 +111,12 @@ function describe(r: RouteDoc): string {
   return [r.description, who].filter(Boolean).join('\n\n');
 }
 
-function buildDocument(): Json {
+export interface DocumentOptions {
+  /** While the public development keys are in force the codec asks for no credentials; the document says so. */
+  codecOpen?: boolean;
+}
+
+function buildDocument({ codecOpen = false }: DocumentOptions): Json {
   const refs = new Map<z.ZodType, string>([...REQUEST_SCHEMAS, ...RESPONSE_SCHEMAS].map(([id, schema]) => [schema, id]));
   const paths: Json = {};
   for (const r of ROUTES) {
@@ -105,7 +125,7 @@ function buildDocument(): Json {
       tags: [r.tag],
       summary: r.summary,
       description: describe(r),
-      security: SECURITY[r.auth],
+      security: codecOpen && r.tag === 'codec' && r.path !== '/codec/session' ? [...SECURITY[r.auth], {}] : SECURITY[r.auth],
       ...(r.roles ? { 'x-roles': [...r.roles] } : {}),
       parameters: parameters(r),
       responses: responses(r, refs),
@@ -140,10 +160,11 @@ function buildDocument(): Json {
   };
 }
 
-let cached: Json | undefined;
+const cached = new Map<boolean, Json>();
 
 /** Built on first use: the route table and the schemas are fixed for the life of the process. */
-export function openApiDocument(): Json {
-  cached ??= buildDocument();
-  return cached;
+export function openApiDocument(options: DocumentOptions = {}): Json {
+  const key = options.codecOpen ?? false;
+  if (!cached.has(key)) cached.set(key, buildDocument(options));
+  return cached.get(key)!;
 }

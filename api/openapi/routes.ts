@@ -7,6 +7,7 @@ import type { StaffRole } from '../../domain/types';
 import { CASE_WORKERS, STAFF } from '../auth';
 import * as res from '../response-schemas';
 import * as req from '../schemas';
+import { ALIPAY_REFUND_NOTIFY_PATH, WECHATPAY_REFUND_NOTIFY_PATH, alipayMessageSchema, wechatpayNotificationSchema } from '../routes/payment-notifications';
 
 export type Auth = 'apiKey' | 'signature' | 'none';
 
@@ -22,16 +23,38 @@ export interface RouteDoc {
   pathParams?: Record<string, { schema: z.ZodType; description: string }>;
   query?: z.ZodObject;
   headers?: Record<string, { schema: z.ZodType; description: string }>;
-  /** One schema, or one per value of a path parameter (the action route). */
-  body?: { schema: z.ZodType } | { byPathParam: string; schemas: Record<string, z.ZodType> };
+  /** `required: false` when an absent body means {} (actions that take no fields). */
+  body?: { schema: z.ZodType; required?: boolean; contentType?: string };
   success: { status: number; description: string; schema?: z.ZodType; contentType?: string; alsoHtml?: boolean };
-  /** Other success statuses with the same body. */
-  alsoSuccess?: Array<{ status: number; description: string }>;
+  /** Other success statuses: the same body unless a schema is given. */
+  alsoSuccess?: Array<{ status: number; description: string; schema?: z.ZodType }>;
+  /** The response body names a case (`complaintId`): the document links it to every case route. */
+  linksToCase?: boolean;
   /** Answered with a Problem body. */
   errors: number[];
 }
 
-const id = { schema: req.complaintIdSchema, description: 'the complaint id, `complaint-<orderId>`' };
+const id = { schema: req.complaintIdSchema, description: 'the complaint id, `complaint-<orderId>` (the order\'s latest case), or a case reference `<orderId>-<8 hex>` (that one case)' };
+
+const ACTION_SUMMARIES: Record<req.ActionName, string> = {
+  'propose-settlement': 'Propose a settlement (compensation, goodwill or a cancellation); within my authority it settles at once, else it waits for approval',
+  'approve-settlement': 'Approve the settlement waiting for my level',
+  escalate: 'Escalate the case to the next level',
+  'request-info': 'Ask the customer a question; the clock pauses until the reply',
+  resolve: 'Resolve the case without money moving',
+  reject: 'Reject the complaint, with the reason the customer is told',
+  withdraw: 'Record that the customer withdrew the complaint',
+  note: 'Add an internal note',
+  claim: "Take the case from its level's queue",
+  retry: 'Ops: run the refused step of a needs_manual case again now',
+  'settle-by-hand': 'Ops: record that the refused money was paid outside the engine; the case goes on to its apology',
+  'close-with-apology': 'Ops: give up on the refused step, with the reason; the case closes with its apology',
+};
+
+/** Actions with no fields: an absent body is {}. */
+const EMPTY_ACTIONS = new Set<req.ActionName>(['approve-settlement', 'claim', 'retry']);
+/** Ops unstick and annotate cases; they never decide them. */
+const OPS_ACTIONS = new Set<req.ActionName>(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
 const ACTION_BODY_IDS: Record<req.ActionName, string> = {
   'propose-settlement': 'ProposeSettlement',
   'approve-settlement': 'ApproveSettlement',
@@ -42,6 +65,9 @@ const ACTION_BODY_IDS: Record<req.ActionName, string> = {
   withdraw: 'Withdraw',
   note: 'Note',
   claim: 'Claim',
+  retry: 'RetryStep',
+  'settle-by-hand': 'SettleByHand',
+  'close-with-apology': 'CloseWithApology',
 };
 
 /** Component names of the schemas, request side (documented as input: defaults are optional) and response side. */
@@ -51,11 +77,15 @@ export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
   ['EmptyBody', req.emptyBodySchema],
   ['CodecPayloads', req.codecPayloadsSchema],
   ['DriverReport', req.driverReportBodySchema],
+  ['WechatPayRefundNotification', wechatpayNotificationSchema],
+  ['AlipayDepositBackMessage', alipayMessageSchema],
   ...(Object.entries(req.actionSchemas) as Array<[req.ActionName, z.ZodType]>).map(([name, schema]): [string, z.ZodType] => [ACTION_BODY_IDS[name], schema]),
 ];
 export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
   ['Problem', res.problemSchema],
   ['IntakeResult', res.intakeResultSchema],
+  ['IntakeOpening', res.intakeOpeningSchema],
+  ['DriverIntake', res.driverIntakeSchema],
   ['CaseSummary', res.caseSummarySchema],
   ['CaseList', res.caseListSchema],
   ['ComplaintState', res.complaintStateSchema],
@@ -64,6 +94,7 @@ export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
   ['OpsRetryAccepted', res.opsRetryAcceptedSchema],
   ['History', res.historySchema],
   ['Voucher', res.voucherSchema],
+  ['Allowed', res.allowedSchema],
   ['Me', res.meSchema],
   ['Health', res.healthSchema],
 ];
@@ -84,8 +115,16 @@ export const ROUTES: RouteDoc[] = [
     roles: CASE_WORKERS,
     body: { schema: req.createComplaintSchema },
     success: { status: 201, description: 'a new case was opened', schema: res.intakeResultSchema },
-    alsoSuccess: [{ status: 200, description: 'the order already had an open case; this intake joined it (created=false)' }],
-    errors: [400, 401, 403, 413, 415],
+    alsoSuccess: [
+      { status: 200, description: 'the order already had an open case; this intake joined it (created=false)' },
+      {
+        status: 202,
+        description: 'the case is started but its worker has not answered within the intake bound (INTAKE_ANSWER_TIMEOUT_MS, 3 s): fetch it later at Location',
+        schema: res.intakeOpeningSchema,
+      },
+    ],
+    linksToCase: true,
+    errors: [400, 401, 403, 413, 415, 429],
   },
   {
     method: 'get',
@@ -114,11 +153,26 @@ export const ROUTES: RouteDoc[] = [
     method: 'get',
     path: '/complaints/:id/history',
     tag: 'complaints',
-    summary: "The case's timeline, read from its Temporal event history",
+    summary: "The case's timeline, read from its Temporal event history, one page at a time",
+    description: 'Paged by history events (pageSize, nextPageToken); only the page asked for is decrypted.',
     auth: 'apiKey',
     roles: STAFF,
     pathParams: { id },
+    query: req.historyQuerySchema,
     success: { status: 200, description: 'every action, message, money movement, deadline and status change, oldest first', schema: res.historySchema },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get',
+    path: '/complaints/:id/allowed',
+    tag: 'complaints',
+    summary: 'What the signed-in user may do on the case now, each refusal with its reason, code and who can',
+    description: 'Computed by the case machine (the same function the action validators call). With refundFen, the settlement verdicts are for that amount.',
+    auth: 'apiKey',
+    roles: STAFF,
+    pathParams: { id },
+    query: req.allowedQuerySchema,
+    success: { status: 200, description: 'the verdict of every action', schema: res.allowedSchema },
     errors: [400, 401, 403, 404],
   },
   {
@@ -133,20 +187,22 @@ export const ROUTES: RouteDoc[] = [
     success: { status: 200, description: 'the voucher, as JSON or printable HTML (format=html)', schema: res.voucherSchema, alsoHtml: true },
     errors: [400, 401, 403, 404, 409],
   },
-  {
-    method: 'post',
-    path: '/complaints/:id/actions/:action',
-    tag: 'complaints',
-    summary: 'Act on a case: propose or approve a settlement, escalate, ask the customer, resolve, reject, withdraw, note',
-    description:
-      'Each action is a workflow Update. The workflow refuses what the case state or the actor\'s authority does not allow: 409 (InvalidState) or 422 (NotPermitted, AuthorityExceeded naming the approving level, InvalidInput).',
-    auth: 'apiKey',
-    roles: CASE_WORKERS,
-    pathParams: { id, action: { schema: req.actionNameSchema, description: 'the action; it decides the body schema' } },
-    body: { byPathParam: 'action', schemas: req.actionSchemas },
-    success: { status: 200, description: "the Update's result", schema: res.actionResultSchema },
-    errors: [400, 401, 403, 404, 409, 413, 415, 422],
-  },
+  ...(Object.keys(req.actionSchemas) as req.ActionName[]).map(
+    (action): RouteDoc => ({
+      method: 'post',
+      path: `/complaints/:id/actions/${action}`,
+      tag: 'actions',
+      summary: ACTION_SUMMARIES[action],
+      description:
+        "A workflow Update whose validator asks the case machine. It refuses what the case state or the actor's authority does not allow: 409 (InvalidState, or the case is closed) or 422 (NotPermitted, AuthorityExceeded naming the approving level, InvalidInput), with the refusal's code and values.",
+      auth: 'apiKey',
+      roles: OPS_ACTIONS.has(action) ? STAFF : CASE_WORKERS,
+      pathParams: { id },
+      body: { schema: req.actionSchemas[action], required: !EMPTY_ACTIONS.has(action) },
+      success: { status: 200, description: "the Update's result", schema: res.actionResultSchema },
+      errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
+    }),
+  ),
   {
     method: 'post',
     path: '/complaints/:id/customer-reply',
@@ -157,7 +213,7 @@ export const ROUTES: RouteDoc[] = [
     pathParams: { id },
     body: { schema: req.customerReplySchema },
     success: { status: 202, description: 'the reply was handed to the case', schema: res.replyAcceptedSchema },
-    errors: [400, 401, 403, 404, 409, 413, 415],
+    errors: [400, 401, 403, 404, 409, 413, 415, 429],
   },
   {
     method: 'post',
@@ -169,7 +225,7 @@ export const ROUTES: RouteDoc[] = [
     pathParams: { id },
     body: { schema: req.emptyBodySchema },
     success: { status: 202, description: 'the case retries now', schema: res.opsRetryAcceptedSchema },
-    errors: [400, 401, 403, 404, 409, 413, 415],
+    errors: [400, 401, 403, 404, 409, 413, 415, 429],
   },
   {
     method: 'post',
@@ -201,12 +257,48 @@ export const ROUTES: RouteDoc[] = [
     path: '/webhooks/driver-reports',
     tag: 'webhooks',
     summary: "A driver app reports a problem with a ride: it opens the order's complaint or joins the open one",
-    description: 'Signed, not keyed: X-Signature is the hex HMAC-SHA256 of `${X-Timestamp}.${X-Nonce}.${raw body}` with the shared driver webhook secret. Rate-limited per address.',
+    description:
+      'Signed, not keyed: X-Signature is the hex HMAC-SHA256 of `${X-Timestamp}.${X-Nonce}.${raw body}` with the shared driver webhook secret. Rate-limited per address and per driver.',
     auth: 'signature',
     headers: signedHeaders,
     body: { schema: req.driverReportBodySchema },
-    success: { status: 202, description: 'the report is on the case (created=false when it joined the open one)', schema: res.intakeResultSchema },
+    success: {
+      status: 202,
+      description: "the report is on the case (created=false when it joined the open one), or status opening when the case's worker has not answered within the intake bound",
+      schema: res.driverIntakeSchema,
+    },
+    linksToCase: true,
     errors: [400, 401, 413, 415, 429, 503],
+  },
+  {
+    method: 'post',
+    path: WECHATPAY_REFUND_NOTIFY_PATH,
+    tag: 'webhooks',
+    summary: "WeChat Pay posts a refund's result (REFUND.SUCCESS, ABNORMAL or CLOSED); the order's case is signalled",
+    description:
+      'Signed by WeChat Pay, not keyed: Wechatpay-Signature is RSA-SHA256 over `${Wechatpay-Timestamp}\\n${Wechatpay-Nonce}\\n${raw body}\\n`, verified with the platform certificate named by Wechatpay-Serial; the resource is AEAD_AES_256_GCM-encrypted with the APIv3 key. 401 when the signature does not verify (nothing changes), 204 when the case was told or no case waits.',
+    auth: 'none',
+    headers: {
+      'Wechatpay-Timestamp': { schema: z.string().regex(/^[0-9]{1,12}$/), description: 'unix seconds; must be within 5 minutes of the server clock' },
+      'Wechatpay-Nonce': { schema: z.string().min(1).max(64), description: 'random string signed with the body' },
+      'Wechatpay-Serial': { schema: z.string().min(1).max(64), description: 'serial of the platform certificate that signed it' },
+      'Wechatpay-Signature': { schema: z.string().min(1).max(1024), description: 'base64 RSA-SHA256 signature' },
+    },
+    body: { schema: wechatpayNotificationSchema },
+    success: { status: 204, description: 'verified and passed to the case (or no case waits for it)' },
+    errors: [400, 401, 413, 415, 503],
+  },
+  {
+    method: 'post',
+    path: ALIPAY_REFUND_NOTIFY_PATH,
+    tag: 'webhooks',
+    summary: "Alipay pushes a card refund's deposit back (credited S or bounced F); the order's case is signalled",
+    description:
+      'Signed by Alipay, not keyed: RSA2 over the sorted parameters but sign and sign_type, verified with the Alipay public key by the SDK. Answers the text `success` when the case was told or no case waits; 401 when the signature does not verify (nothing changes).',
+    auth: 'none',
+    body: { schema: alipayMessageSchema, contentType: 'application/x-www-form-urlencoded' },
+    success: { status: 200, description: 'the word success, which stops Alipay retrying', contentType: 'text/plain' },
+    errors: [400, 401, 413, 415, 503],
   },
   {
     method: 'get',

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import express, { Router, type RequestHandler } from 'express';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { StaffUser } from '../auth';
+import { userOfRequest, type ApiKeys, type StaffUser } from '../auth';
 import { HttpProblem, parse } from '../errors';
 import { codecPayloadsSchema as payloadsSchema, emptyBodySchema, type CodecPayloads } from '../schemas';
 
@@ -16,11 +16,12 @@ const DECODERS = new Set(['ops', 'supervisor']);
 
 export interface CodecRouterOptions {
   codec: PayloadCodec;
-  apiKeys: Record<string, StaffUser>;
+  apiKeys: ApiKeys;
   /** The Web UI's origin, the only one allowed to call across origins. */
   uiOrigin: string;
   /** Development keys are public, so in development the endpoint asks for nothing. */
   openInDevelopment: boolean;
+  /** SESSION_SECRET: this cookie's MAC key and nothing else's. */
   sessionSecret: string;
 }
 
@@ -58,14 +59,20 @@ export function codecRouter(opts: CodecRouterOptions): Router {
     next();
   };
 
-  const keyUser = (header: string | undefined) => (header?.startsWith('Bearer ') ? opts.apiKeys[header.slice(7).trim()] : undefined);
+  const keyUser = (header: string | undefined) => userOfRequest(opts.apiKeys, header);
 
-  const sessionUser = (cookieHeader: string | undefined): string | undefined => {
+  /**
+   * The cookie names a user; at every use that user must still hold a key, and a decoder's role
+   * today: revoking the key or changing the role ends the session without waiting 8 hours.
+   */
+  const sessionUser = (cookieHeader: string | undefined): StaffUser | undefined => {
     const raw = cookieHeader?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
     const [value, mac] = raw?.split('.') ?? [];
     if (!value || !mac || mac.length !== sign(value).length || !crypto.timingSafeEqual(Buffer.from(mac), Buffer.from(sign(value)))) return undefined;
     const [id, expires] = Buffer.from(value, 'base64url').toString().split('|');
-    return Number(expires) > Date.now() ? id : undefined;
+    if (!(Number(expires) > Date.now())) return undefined;
+    const user = [...opts.apiKeys.values()].find((u) => u.id === id);
+    return user && DECODERS.has(user.role) ? user : undefined;
   };
 
   const authorize: RequestHandler = (req, _res, next) => {
@@ -81,7 +88,8 @@ export function codecRouter(opts: CodecRouterOptions): Router {
   router.use('/codec', cors, jsonOnly, express.json({ limit: '8mb' }));
 
   router.post('/codec/session', (req, res) => {
-    parse(emptyBodySchema, req.body ?? {});
+    // The body is documented as required ({}); a missing one is a client mistake like any other.
+    parse(emptyBodySchema, req.body);
     const user = keyUser(req.get('authorization'));
     if (!user) throw new HttpProblem(401, 'missing or unknown API key');
     if (!DECODERS.has(user.role)) throw new HttpProblem(403, 'only ops and supervisors may decode payloads');

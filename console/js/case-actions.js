@@ -1,42 +1,35 @@
 /**
- * The actions panel: one small form per workflow Update. Buttons are enabled only when my level
- * allows them, a disabled button says why, and a refusal shows the server's own message.
+ * The actions panel: one small form per workflow Update. Whether each button is enabled, and why
+ * not, is the server's verdict (state.allowed, and GET /allowed for an amount being typed), worded
+ * here; the console holds no rule of its own. A refusal on sending shows the server's own message.
  */
 import { api } from './api.js';
 import { h, fill, pairs } from './dom.js';
 import { label, onLangChange, t } from './i18n.js';
 import { fen, shanghaiTime, yuanToFen } from './format.js';
-import { actionVerdicts, levelName } from './authority.js';
+import { amountVerdicts, refusedForState, verdictsByButton, verdictText } from './verdicts.js';
+import { amountProbe } from './amount-probe.js';
+import { L, actionRunner, answered, button, form, need, message, showVerdict, textField } from './act-forms.js';
+import { mountOpsPanel } from './ops-panel.js';
 
-/** Text with a data-i18n key, so a language switch relabels it in place. */
-const L = (tag, key, attrs = {}) => h(tag, { ...attrs, 'data-i18n': key }, t(key));
-
-function textField(id, key, { rows = 2 } = {}) {
-  return h('div', { class: 'field' }, L('label', key, { for: id }), h('textarea', { id, name: id, rows, maxlength: 1000 }));
-}
-
-function button(name, key, primary = false) {
-  return h(
-    'div',
-    { class: 'act' },
-    L('button', key, { type: 'button', class: primary ? 'primary' : '', 'data-action': name, 'data-testid': `btn-${name}`, 'aria-describedby': `why-${name}` }),
-    h('p', { class: 'why', id: `why-${name}`, 'data-testid': `why-${name}` }),
-  );
-}
-
-function form(name, titleKey, ...content) {
-  return h('form', { class: 'act-form', id: `form-${name}`, 'data-testid': `form-${name}`, novalidate: true }, L('h3', titleKey), content, h('p', { class: 'form-msg', 'data-testid': `msg-${name}`, role: 'status' }));
-}
+const KINDS = ['compensation', 'goodwill', 'cancellation'];
+const level = (n) => label('levelRole', n);
+const local = (text) => ({ allowed: false, local: true, text });
 
 export function mountActions(container, { me, complaintId, onDone }) {
   let state = null;
+  /** The server's verdicts for the typed amount: { fen, propose, forApproval }. */
+  let probed = null;
   const summary = h('p', { class: 'act-summary', 'data-testid': 'act-summary' });
   const notice = h('p', { class: 'alert alert-warn', 'data-testid': 'act-notice', hidden: true });
   const pendingBox = h('div', { class: 'pending-box' });
+  const opsHost = h('div');
 
+  const kindSelect = h('select', { id: 'propose-kind', name: 'kind', 'data-testid': 'propose-kind' }, KINDS.map((k) => h('option', { value: k, 'data-i18n': `settlementKind.${k}` }, t(`settlementKind.${k}`))));
   const propose = form(
     'propose',
     'act.propose.title',
+    h('div', { class: 'field' }, L('label', 'act.kind', { for: 'propose-kind' }), kindSelect, L('p', 'act.kindHint', { class: 'hint' })),
     h('div', { class: 'field' }, L('label', 'act.amount', { for: 'propose-amount' }), h('input', { id: 'propose-amount', name: 'amount', inputmode: 'decimal', autocomplete: 'off', 'data-testid': 'propose-amount' })),
     h('div', { class: 'field check' }, h('input', { id: 'propose-fault', name: 'platformAtFault', type: 'checkbox' }), L('label', 'act.platformAtFault', { for: 'propose-fault' })),
     textField('propose-reason', 'act.reasonCustomer'),
@@ -53,50 +46,45 @@ export function mountActions(container, { me, complaintId, onDone }) {
     h('div', { class: 'act-row' }, button('resolve', 'act.resolve'), button('reject', 'act.reject'), button('withdraw', 'act.withdraw')),
   );
   const note = form('note', 'act.note.title', textField('note-text', 'act.noteText'), button('note', 'act.note.submit'));
+  const forms = [reply, approve, propose, escalate, requestInfo, decide, note];
 
-  fill(container, L('h2', 'act.title'), summary, notice, reply, approve, propose, escalate, requestInfo, decide, note);
+  fill(container, L('h2', 'act.title'), summary, notice, opsHost, ...forms);
 
+  const run = actionRunner({ complaintId, onDone, afterEach: () => state && update(state) });
+  const ops = mountOpsPanel(opsHost, { run });
   const value = (id) => container.querySelector(`#${id}`).value.trim();
   const amountFen = () => (value('propose-amount') === '' ? null : yuanToFen(value('propose-amount')));
+  const proposeBtn = container.querySelector('button[data-action="propose"]');
 
-  function message(formEl, kind, text) {
-    const msg = formEl.querySelector('.form-msg');
-    msg.className = `form-msg ${kind === 'error' ? 'alert alert-danger' : kind === 'ok' ? 'alert alert-ok' : ''}`;
-    msg.setAttribute('role', kind === 'error' ? 'alert' : 'status');
-    msg.textContent = text;
-  }
-
-  /** Runs one action; a refusal (409/422/400) shows the server's message in the form. */
-  async function run(formEl, path, body, describe) {
-    for (const b of formEl.querySelectorAll('button')) b.disabled = true;
-    message(formEl, 'info', t('act.working'));
-    try {
-      const res = await api('POST', `/complaints/${encodeURIComponent(complaintId)}/${path}`, body);
-      message(formEl, 'ok', describe(res?.result ?? res));
-      for (const el of formEl.querySelectorAll('textarea, input:not([type=checkbox])')) el.value = '';
-      onDone();
-    } catch (err) {
-      const issues = (err.body?.issues ?? []).map((i) => `${(i.path ?? []).join('.')}: ${i.message}`).join('; ');
-      message(formEl, 'error', t('act.refused', { status: err.status, message: err.message + (issues ? ` (${issues})` : '') }));
-    } finally {
+  const probe = amountProbe({
+    ask: (amount) => api('GET', `/complaints/${encodeURIComponent(complaintId)}/allowed?refundFen=${amount}`),
+    onAnswer(amount, answer) {
+      if (amount !== amountFen()) return;
+      probed = { fen: amount, ...amountVerdicts(answer) };
       if (state) update(state);
+    },
+  });
+
+  /** A new amount (or a changed case) asks the server again; the verdict shown stays until the answer. */
+  function ask() {
+    const amount = amountFen();
+    if (amount === null) {
+      probe.cancel();
+      probed = null;
+      return;
     }
+    if (probed?.fen !== amount) probed = null;
+    probe.request(amount);
   }
 
-  function need(formEl, text, key) {
-    if (text) return true;
-    message(formEl, 'error', t(key));
-    return false;
-  }
-
-  const settled = (r) => (r.settled ? t('act.settled', { refund: fen(r.refundFen), fee: fen(r.feeFen) }) : t('act.pending', { level: r.pendingLevel, role: levelName(r.pendingLevel) }));
+  const settled = (r) => (r.settled ? t('act.settled', { refund: fen(r.refundFen), fee: fen(r.feeFen) }) : t('act.pending', { level: r.pendingLevel, role: level(r.pendingLevel) }));
 
   function submitProposal(forApproval) {
     const amount = amountFen();
     if (amount === null) return message(propose, 'error', t('why.enterAmount'));
     const reason = value('propose-reason');
     if (!need(propose, reason, 'act.needReason')) return;
-    const body = { refundFen: amount, platformAtFault: container.querySelector('#propose-fault').checked, reason, ...(forApproval ? { forApproval: true } : {}) };
+    const body = { refundFen: amount, kind: kindSelect.value, platformAtFault: container.querySelector('#propose-fault').checked, reason, ...(forApproval ? { forApproval: true } : {}) };
     void run(propose, 'actions/propose-settlement', body, settled);
   }
 
@@ -106,7 +94,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
     approve: () => void run(approve, 'actions/approve-settlement', {}, settled),
     escalate: () => {
       const reason = value('escalate-reason');
-      if (need(escalate, reason, 'act.needReason')) void run(escalate, 'actions/escalate', { reason }, (r) => t('act.escalated', { level: r.level, role: levelName(r.level), deadline: shanghaiTime(r.deadline) }));
+      if (need(escalate, reason, 'act.needReason')) void run(escalate, 'actions/escalate', { reason }, (r) => t('act.escalated', { level: r.level, role: level(r.level), deadline: shanghaiTime(r.deadline) }));
     },
     requestInfo: () => {
       const question = value('request-question');
@@ -133,22 +121,52 @@ export function mountActions(container, { me, complaintId, onDone }) {
     if (action && handlers[action]) handlers[action]();
   });
   container.addEventListener('submit', (event) => event.preventDefault());
-  container.querySelector('#propose-amount').addEventListener('input', () => state && update(state));
+  container.querySelector('#propose-amount').addEventListener('input', () => {
+    ask();
+    if (state) update(state);
+  });
 
-  function update(next) {
-    state = next;
+  /** The settlement buttons: the server's verdict for the typed amount, once it has answered. */
+  function settlementVerdicts(general) {
     const typed = value('propose-amount');
     const amount = amountFen();
-    const { verdicts: v, general } = actionVerdicts(state, me, typed === '' ? null : amount);
-    notice.hidden = general.allowed;
-    notice.textContent = general.allowed ? '' : general.reason;
-    if (typed !== '' && amount === null) v.propose = v.forApproval = { allowed: false, reason: t('why.badAmount') };
+    if (!general.allowed) return { propose: general, forApproval: general };
+    if (typed === '') return { propose: local(t('why.enterAmount')), forApproval: local(t('why.enterAmount')) };
+    if (amount === null) return { propose: local(t('why.badAmount')), forApproval: local(t('why.badAmount')) };
+    if (probed?.fen === amount) return { propose: probed.propose, forApproval: probed.forApproval };
+    return { propose: local(t('why.checking')), forApproval: local(t('why.checking')) };
+  }
 
-    const limit = state.authorityFen && me.level ? fen(state.authorityFen[me.level]) : null;
+  function update(next) {
+    const changed = next !== state;
+    state = next;
+    if (changed && amountFen() !== null) ask();
+    const v = verdictsByButton(state.allowed);
+    // May I take decisions on this case at all: the server's verdict on proposing, before any amount.
+    const general = v.propose;
+    const settlement = settlementVerdicts(general);
+    v.propose = settlement.propose;
+    v.forApproval = settlement.forApproval;
+    const amount = amountFen();
+    if (probed && probed.fen === amount) {
+      proposeBtn.dataset.verdictFor = String(amount);
+      proposeBtn.dataset.verdict = probed.propose.unknown ? 'unknown' : probed.propose.allowed ? 'allowed' : 'refused';
+    } else {
+      delete proposeBtn.dataset.verdictFor;
+      delete proposeBtn.dataset.verdict;
+    }
+
+    // Ops unsticking a case need not be told that no decisions can be taken: their panel says what can.
+    const opsShown = ops.update(state, v);
+    notice.hidden = general.allowed || opsShown;
+    notice.textContent = notice.hidden ? '' : verdictText(general);
+
+    const limitFen = state.allowed?.limitFen;
     summary.textContent = [
-      me.role ? t('act.me', { role: label('role', me.role), level: me.level ? `L${me.level}` : t('me.readOnly') }) : t('me.roleUnknown'),
-      t('act.caseAt', { level: state.level, role: levelName(state.level) }),
-      limit ? t('act.myLimit', { limit }) : null,
+      // The ops role's own label already says read-only.
+      me.role ? (me.level ? t('act.me', { role: label('role', me.role), level: `L${me.level}` }) : t('act.meNoLevel', { role: label('role', me.role) })) : t('me.roleUnknown'),
+      t('act.caseAt', { level: state.level, role: level(state.level) }),
+      limitFen !== undefined ? t('act.myLimit', { limit: fen(limitFen) }) : null,
     ]
       .filter(Boolean)
       .join(' · ');
@@ -159,26 +177,22 @@ export function mountActions(container, { me, complaintId, onDone }) {
       p
         ? pairs([
             [t('money.refund'), fen(p.refundFen)],
-            [t('money.needs'), `L${p.needsLevel} ${levelName(p.needsLevel)}`],
+            [t('act.kind'), label('settlementKind', p.kind ?? 'compensation')],
+            [t('money.needs'), `L${p.needsLevel} ${level(p.needsLevel)}`],
             [t('money.proposedBy'), p.proposedBy?.id ?? '—'],
             [t('money.reason'), p.reason],
           ])
         : h('p', { class: 'hint' }, t('why.noPending')),
     );
-    // A closed case takes no more decisions: only notes remain; the notice says why.
-    // A form that just answered stays in view, so its message is not lost.
-    const closed = state.status === 'closed';
-    const answered = (f) => f.querySelector('.form-msg').textContent !== '';
-    for (const f of [propose, escalate, requestInfo, decide]) f.hidden = closed && !answered(f);
-    reply.hidden = state.status !== 'awaiting_customer' && !answered(reply);
-    approve.hidden = (!p || closed) && !answered(approve);
 
-    for (const [action, verdict] of Object.entries(v)) {
-      const btn = container.querySelector(`button[data-action="${action}"]`);
-      if (!btn) continue;
-      btn.disabled = !verdict.allowed;
-      container.querySelector(`#why-${action}`).textContent = verdict.allowed ? '' : verdict.reason;
+    for (const f of forms) {
+      const names = [...f.querySelectorAll('button[data-action]')].map((b) => b.dataset.action);
+      // A form the server refuses whole, partly for the case's state, does not apply now; one
+      // refused only for who I am stays in view, disabled, so the reason says who can.
+      const serverSays = names.map((name) => (name === 'propose' || name === 'forApproval' ? general : v[name]));
+      f.hidden = serverSays.every((x) => !x.allowed) && serverSays.some(refusedForState) && !answered(f);
     }
+    for (const [name, verdict] of Object.entries(v)) showVerdict(container, name, verdict, verdict.local ? verdict.text : verdictText(verdict));
     // One reason is enough when every button in a row says the same thing.
     for (const row of container.querySelectorAll('.act-row')) {
       const whys = [...row.querySelectorAll('.why')];
@@ -190,7 +204,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
       const blocked = [...f.querySelectorAll('button[data-action]')].every((b) => b.disabled);
       for (const input of f.querySelectorAll('textarea')) input.disabled = blocked;
     }
-    for (const input of propose.querySelectorAll('input, textarea')) input.disabled = !general.allowed;
+    for (const input of propose.querySelectorAll('input, textarea, select')) input.disabled = !general.allowed;
   }
 
   onLangChange(() => state && update(state));

@@ -5,7 +5,7 @@ import { duration, fen, maskPhone, shanghaiTime, yesNo } from './format.js';
 import { countdown } from './countdown.js';
 import { temporalLink } from './me.js';
 
-const STATUS_KIND = { closed: 'neutral', awaiting_customer: 'warn', settling: 'info', apologizing: 'info' };
+const STATUS_KIND = { closed: 'neutral', awaiting_customer: 'warn', needs_manual: 'danger', settling: 'info', apologizing: 'info' };
 
 export function when(iso) {
   return iso ? h('time', { datetime: iso }, shanghaiTime(iso)) : '—';
@@ -102,7 +102,7 @@ export function renderFacts(state) {
       [t('field.language'), label('language', state.language)],
       [t('field.phone'), phone ?? t('case.phoneHidden')],
       [t('case.receivedAt'), when(state.receivedAt)],
-      [t('case.acknowledgedAt'), when(state.acknowledgedAt)],
+      [t('case.ackDeliveredAt'), when(state.acknowledgedAt)],
       [t('case.closedAtLabel'), state.closedAt ? when(state.closedAt) : undefined],
     ]),
     state.driverReports?.length
@@ -165,6 +165,7 @@ export function renderMoney(state) {
         { class: 'alert alert-warn', 'data-testid': 'pending-proposal' },
         h('strong', null, t('money.pending', { amount: fen(p.refundFen), level: p.needsLevel, role: label('levelRole', p.needsLevel) })),
         pairs([
+          [t('act.kind'), label('settlementKind', p.kind ?? 'compensation')],
           [t('money.fee'), `${fen(p.feeFen)} (${label('feeRule', p.feeRule)})`],
           [t('case.platformAtFault'), yesNo(p.platformAtFault)],
           [t('money.proposedBy'), actorText(p.proposedBy)],
@@ -180,6 +181,7 @@ export function renderMoney(state) {
         { 'data-testid': 'settlement' },
         h('h3', null, t('money.settlement')),
         pairs([
+          [t('act.kind'), label('settlementKind', s.kind ?? 'compensation')],
           [t('money.refund'), fen(s.refundFen)],
           [t('money.fee'), `${fen(s.feeFen)} (${label('feeRule', s.feeRule)})`],
           [t('case.platformAtFault'), yesNo(s.platformAtFault)],

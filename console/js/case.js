@@ -11,7 +11,7 @@ import { renderLevels, renderNotes, renderNotifications, renderTimeline } from '
 import { mountActions } from './case-actions.js';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
-const BUSY_STATUSES = new Set(['received', 'acknowledged', 'settling', 'apologizing']);
+const BUSY_STATUSES = new Set(['received', 'settling', 'apologizing']);
 
 let me;
 let actions;
@@ -96,7 +96,7 @@ function showFlash() {
     h(
       'div',
       { class: 'alert alert-ok', role: 'status', 'data-testid': 'flash' },
-      h('strong', null, flash.created ? t('flash.created', { ref: flash.caseRef }) : t('flash.existing', { ref: flash.caseRef })),
+      h('strong', null, flash.status === 'opening' ? t('flash.opening') : flash.created ? t('flash.created', { ref: flash.caseRef }) : t('flash.existing', { ref: flash.caseRef })),
       deadline
         ? h('p', null, t('flash.deadline'), ' ', h('time', { datetime: deadline, 'data-testid': 'flash-deadline' }, shanghaiTime(deadline, { weekday: true })), ` ${t('tz.beijing')} `, countdown(deadline))
         : null,

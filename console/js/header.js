@@ -7,7 +7,8 @@ export function mountHeader(me, active) {
   const el = document.getElementById('app-header');
   const render = () => {
     const who = me.name || me.id || label('role', me.role) || t('me.unknown');
-    const role = me.role ? `${label('role', me.role)}${me.level ? ` · L${me.level}` : ` · ${t('me.readOnly')}`}` : t('me.roleUnknown');
+    // The ops role's own label says read-only; saying it twice was noise.
+    const role = me.role ? `${label('role', me.role)}${me.level ? ` · L${me.level}` : ''}` : t('me.roleUnknown');
     fill(
       el,
       h('a', { class: 'brand', href: 'index.html' }, t('app.name')),

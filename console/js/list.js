@@ -6,7 +6,7 @@ import { label, onLangChange, t } from './i18n.js';
 import { shanghaiTime } from './format.js';
 import { countdown, refreshCountdowns } from './countdown.js';
 
-const STATUSES = ['received', 'acknowledged', 'investigating', 'awaiting_customer', 'settling', 'apologizing', 'closed'];
+const STATUSES = ['received', 'investigating', 'awaiting_customer', 'settling', 'needs_manual', 'apologizing', 'closed'];
 const FILTERS = ['status', 'level', 'owner', 'orderId', 'breached', 'pageSize'];
 
 let tokens = [undefined]; // page tokens: tokens[i] fetches page i
@@ -28,7 +28,7 @@ function renderFilterOptions(me) {
   const asked = new URLSearchParams(location.search).get('pageSize');
   if (asked && /^\d+$/.test(asked) && +asked >= 1 && +asked <= 100 && !sizes.includes(asked)) sizes.push(asked);
   options($('#f-size'), sizes.map((n) => [n, n]));
-  const owners = ['queue:agents', 'queue:experts', 'queue:supervisors', me.id].filter(Boolean);
+  const owners = ['queue:agents', 'queue:experts', 'queue:supervisors', 'queue:ops', me.id].filter(Boolean);
   fill($('#owners'), owners.map((o) => h('option', { value: o })));
 }
 

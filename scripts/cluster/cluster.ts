@@ -10,7 +10,9 @@ import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { PROJECT_ROOT, readEnv } from '../../config/env';
 import { SA } from '../../workflows/definitions';
+import { railSandboxEnv, subscribeRailMessages, waitForSimulators } from '../../simulators/rail-sandbox';
 import { bundleWorkflows } from '../bundle-workflows';
+import { redisServerBinary } from '../redis';
 import { prepareNamespace, RETENTION_DAYS, waitForServer } from '../temporal-server';
 import { ensureGoBinaries } from './go-build';
 import { allocatePorts, type Ports } from './ports';
@@ -89,6 +91,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const logDir = path.join(clusterDir, 'logs');
   const pgDir = path.join(dataDir, 'postgres');
   fs.mkdirSync(logDir, { recursive: true });
+  fs.mkdirSync(path.join(clusterDir, 'redis'), { recursive: true });
   const infoFile = path.join(clusterDir, 'cluster.json');
 
   await reapOrphans(infoFile, log);
@@ -203,12 +206,26 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await step('workflowBundle', async () => fs.writeFileSync(bundle, await bundleWorkflows()));
 
     await step('apps', async () => {
-      const starting: Promise<unknown>[] = [];
+      // Two API replicas share the webhook nonces and rate limits through Redis, or a replay refused
+      // by one would be accepted by the other.
+      await supervisor.start({
+        name: 'redis',
+        command: redisServerBinary(),
+        args: ['--port', String(ports.redis), '--bind', '127.0.0.1', '--dir', path.join(clusterDir, 'redis'), '--daemonize', 'no'],
+        cwd: clusterDir,
+        logFile: path.join(logDir, 'redis.log'),
+        restart: true,
+        ready: listening(ports.redis),
+      });
       if (!opts.simulatorsUrl) {
-        starting.push(supervisor.start(node('simulators', 'simulators/server.ts', { SIMULATOR_PORT: String(ports.simulators), SIMULATOR_HOST: '127.0.0.1', SIMULATOR_DATA_DIR: simulatorsDataDir }, 'simulators listening on')));
+        await supervisor.start(node('simulators', 'simulators/server.ts', { SIMULATOR_PORT: String(ports.simulators), SIMULATOR_HOST: '127.0.0.1', SIMULATOR_DATA_DIR: simulatorsDataDir }, 'simulators listening on'));
       }
-      for (const name of APP_REPLICAS.worker) starting.push(supervisor.start(node(name, 'worker.ts', { WORKFLOW_BUNDLE: bundle }, 'worker: polling task queue')));
-      APP_REPLICAS.api.forEach((name, i) => starting.push(supervisor.start(node(name, 'api/server.ts', { API_PORT: String(ports[i === 0 ? 'api1' : 'api2']), API_HOST: '127.0.0.1' }, 'api: listening on'))));
+      const rail = await railEnvFor(env, simulatorsUrl, apiUrls[0]!);
+      const starting: Promise<unknown>[] = [];
+      for (const name of APP_REPLICAS.worker) starting.push(supervisor.start(node(name, 'worker.ts', { ...rail, WORKFLOW_BUNDLE: bundle }, 'worker: polling task queue')));
+      APP_REPLICAS.api.forEach((name, i) =>
+        starting.push(supervisor.start(node(name, 'api/server.ts', { ...rail, REDIS_URL: `redis://127.0.0.1:${ports.redis}`, API_PORT: String(ports[i === 0 ? 'api1' : 'api2']), API_HOST: '127.0.0.1' }, 'api: listening on'))),
+      );
       starting.push(
         supervisor.start({
           name: 'ui',
@@ -235,6 +252,17 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
   writeInfo();
   return { info, infoFile, supervisor, stop };
+}
+
+/**
+ * PAYMENT_RAIL=alipay|wechatpay without merchant credentials means the simulators' sandbox ones
+ * (as `npm start` does); the rails' notifications go to API replica 1.
+ */
+async function railEnvFor(env: ReturnType<typeof readEnv>, simulatorsUrl: string, apiUrl: string): Promise<Record<string, string>> {
+  if (env.PAYMENT_RAIL === 'internal' || env.ALIPAY_APP_ID || env.WECHATPAY_MCHID) return {};
+  await waitForSimulators(simulatorsUrl);
+  await subscribeRailMessages(simulatorsUrl, apiUrl);
+  return railSandboxEnv(simulatorsUrl, apiUrl, env.PAYMENT_RAIL);
 }
 
 /**

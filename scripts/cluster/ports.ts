@@ -22,6 +22,7 @@ export const PORT_NAMES = [
   'matchingMetrics',
   'workerMetrics',
   'ui',
+  'redis',
   'simulators',
   'api1',
   'api2',
@@ -46,6 +47,7 @@ export const DEFAULT_PORTS: Ports = {
   matchingMetrics: 18003,
   workerMetrics: 18004,
   ui: 18233,
+  redis: 16379,
   simulators: 14100,
   api1: 13001,
   api2: 13002,
@@ -69,18 +71,16 @@ export function isFree(port: number): Promise<boolean> {
  * start (tests, so two runs on one machine never meet).
  */
 export async function allocatePorts(opts: { file: string; random: boolean }): Promise<Ports> {
-  if (fs.existsSync(opts.file)) {
-    const saved = JSON.parse(fs.readFileSync(opts.file, 'utf8')) as Ports;
-    for (const name of PORT_NAMES) {
-      if (!saved[name]) throw new Error(`${opts.file} has no port for ${name}; delete it to choose a new layout`);
-      if (!(await isFree(saved[name]))) throw new Error(`port ${saved[name]} (${name}, saved in ${opts.file}) is taken: is the cluster already running?`);
-    }
-    return saved;
-  }
-  const taken = new Set<number>();
-  const ports = {} as Ports;
-  let next = opts.random ? LOW + Math.floor(Math.random() * (HIGH - LOW - 2_000)) : LOW;
+  const saved: Partial<Ports> = fs.existsSync(opts.file) ? JSON.parse(fs.readFileSync(opts.file, 'utf8')) : {};
   for (const name of PORT_NAMES) {
+    const port = saved[name];
+    if (port && !(await isFree(port))) throw new Error(`port ${port} (${name}, saved in ${opts.file}) is taken: is the cluster already running?`);
+  }
+  const taken = new Set<number>(Object.values(saved));
+  const ports = { ...saved } as Ports;
+  let next = opts.random ? LOW + Math.floor(Math.random() * (HIGH - LOW - 2_000)) : LOW;
+  // Names a saved layout lacks (a newer runner added a process) get ports as a new layout would.
+  for (const name of PORT_NAMES.filter((n) => !saved[n])) {
     let port = opts.random ? 0 : DEFAULT_PORTS[name];
     if (!port || taken.has(port) || !(await isFree(port))) {
       for (port = 0; next <= HIGH; next++) {

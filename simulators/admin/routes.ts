@@ -63,6 +63,10 @@ export function adminRouter({ payment, sms, oa, faults }: AdminDeps): Router {
     res.json(faults.all());
   });
 
+  r.post('/orders/:orderId/expire-hold', (req, res) => {
+    res.json(payment.expireHoldNow(req.params.orderId));
+  });
+
   r.post('/auto-charges/run', (_req, res) => {
     res.json({ ordersChanged: payment.runDue() });
   });

@@ -42,6 +42,10 @@ export const seedOrderSchema = z.object({
       }),
     )
     .default([]),
+  /** What the order's tariff says about a customer's own cancellation (the order system's data). */
+  tariff: z.object({ refundFeeRatio: z.number().min(0).max(1), seatResold: z.boolean().default(false) }).nullable().default(null),
+  /** The enterprise's language for OA texts. */
+  language: z.enum(['zh', 'en']).nullable().default(null),
   fulfilment: z
     .object({
       kind: z.enum(['ticket_issued', 'ride_completed', 'booking_confirmed']),

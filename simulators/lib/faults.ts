@@ -7,7 +7,7 @@ export type FaultService = (typeof faultServices)[number];
 export const faultInputSchema = z
   .object({
     service: z.enum(faultServices),
-    mode: z.enum(['none', '5xx', 'latency', 'timeout_after_execute', 'fail_channel']),
+    mode: z.enum(['none', '5xx', 'latency', 'timeout_after_execute', 'fail_channel', 'refuse_writes']),
     rate: z.number().min(0).max(1).default(1),
     /** latency: the added delay; timeout_after_execute: how long the response is held back. */
     latencyMs: z.number().int().min(0).max(600_000).optional(),
@@ -99,6 +99,11 @@ export class Faults {
       const subject = state.match === null ? '' : `${req.originalUrl} ${JSON.stringify(req.body ?? {})}`;
       if (state.mode === '5xx' && this.fire(service, subject)) {
         res.status(503).json({ error: 'SIMULATED_OUTAGE', message: `${service} simulator fault: 5xx` });
+        return;
+      }
+      // A permanent refusal of a write, as a rail answers when the merchant account cannot pay.
+      if (state.mode === 'refuse_writes' && req.method !== 'GET' && this.fire(service, subject)) {
+        res.status(403).json({ error: 'SELLER_BALANCE_NOT_ENOUGH', message: `${service} simulator fault: the merchant account cannot pay this out` });
         return;
       }
       if (state.mode === 'latency' && this.fire(service, subject)) {

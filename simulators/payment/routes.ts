@@ -11,6 +11,7 @@ const refundBody = z.object({
   outRequestNo: z.string().min(1).max(64),
   amountFen: z.number().int().positive(),
   reason: z.string().max(256).default(''),
+  transactionRef: z.string().min(1).max(64).optional(),
 });
 
 export function paymentRouter(payment: PaymentService): Router {

@@ -119,6 +119,8 @@ export class PaymentService {
         holds: [],
         pendingAutoCharge,
         fulfilment: seed.fulfilment,
+        tariff: seed.tariff,
+        language: seed.language,
         trip: seed.trip ? { orderId: seed.orderId, ...seed.trip } : null,
         holdKeys: {},
       };
@@ -214,13 +216,19 @@ export class PaymentService {
     });
   }
 
-  refund(req: RefundRequest): RefundResult {
+  /**
+   * Executes a refund once per outRequestNo. With a transactionRef it reverses that debit and
+   * cannot exceed what is left of it; without one (the old order-level protocol) it is checked
+   * against the order's debits as a whole. An asynchronous rail passes status PROCESSING and
+   * settles it later with settleRefund.
+   */
+  refund(req: RefundRequest, opts: { rail?: Refund['rail']; status?: 'SUCCESS' | 'PROCESSING' } = {}): RefundResult {
     const stats = this.data.stats;
     return this.store.update(() => {
       stats.refundRequests[req.outRequestNo] = (stats.refundRequests[req.outRequestNo] ?? 0) + 1;
       const existing = this.findRefund(req.outRequestNo);
       if (existing) {
-        if (existing.orderId !== req.orderId || existing.amountFen !== req.amountFen) {
+        if (existing.orderId !== req.orderId || existing.amountFen !== req.amountFen || (req.transactionRef ?? null) !== (existing.transactionRef ?? null)) {
           throw new Problem(409, 'OUT_REQUEST_NO_REUSED', `outRequestNo ${req.outRequestNo} was used for a different refund`, {
             refund: existing,
           });
@@ -228,6 +236,18 @@ export class PaymentService {
         return this.refundResult(existing);
       }
       const order = this.order(req.orderId);
+      if (req.transactionRef !== undefined) {
+        const debit = order.debits.find((d) => d.providerRef === req.transactionRef);
+        if (!debit) throw new Problem(404, 'TRANSACTION_NOT_FOUND', `order ${req.orderId} has no debit ${req.transactionRef}`);
+        const left = debit.amountFen - liveRefundedFen(order, debit.providerRef);
+        if (req.amountFen > left) {
+          throw new Problem(422, 'REFUND_EXCEEDS_TRANSACTION', `refund of ${req.amountFen} fen exceeds the ${left} fen left of transaction ${debit.providerRef}`, {
+            transactionFen: debit.amountFen,
+            leftFen: left,
+            requestedFen: req.amountFen,
+          });
+        }
+      }
       const { debitedFen, refundedFen } = totals(order);
       if (refundedFen + req.amountFen > debitedFen) {
         throw new Problem(422, 'REFUND_EXCEEDS_DEBITED', `refund of ${req.amountFen} fen exceeds what is left of ${debitedFen} fen debited`, {
@@ -242,15 +262,48 @@ export class PaymentService {
         orderId: req.orderId,
         amountFen: req.amountFen,
         reason: req.reason,
-        status: 'SUCCESS',
+        status: opts.status ?? 'SUCCESS',
         refundedAt: this.nowIso(),
         providerRef: this.nextId('RF'),
+        transactionRef: req.transactionRef ?? null,
+        rail: opts.rail ?? 'internal',
       };
       order.refunds.push(refund);
       this.data.refundIndex[req.outRequestNo] = req.orderId;
       stats.refundExecutions[req.outRequestNo] = (stats.refundExecutions[req.outRequestNo] ?? 0) + 1;
       return this.refundResult(refund);
     });
+  }
+
+  /** An asynchronous refund's outcome: SUCCESS moves the money, ABNORMAL and CLOSED give it back to the order. */
+  settleRefund(outRequestNo: string, status: 'SUCCESS' | 'ABNORMAL' | 'CLOSED'): RefundResult {
+    const refund = this.findRefund(outRequestNo);
+    if (!refund) throw new Problem(404, 'REFUND_NOT_FOUND', `no refund with outRequestNo ${outRequestNo}`);
+    if (refund.status !== 'PROCESSING') return this.refundResult(refund);
+    return this.store.update(() => {
+      refund.status = status;
+      refund.refundedAt = this.nowIso();
+      return this.refundResult(refund);
+    });
+  }
+
+  /** The debit a rail's trade id names, with the order it belongs to. */
+  findTransaction(providerRef: string): { order: OrderLedger; debit: Debit } | null {
+    for (const order of Object.values(this.data.orders)) {
+      const debit = order.debits.find((d) => d.providerRef === providerRef);
+      if (debit) return { order: this.ledger(order.orderId), debit: { ...debit } };
+    }
+    return null;
+  }
+
+  /** The order a hold id (a rail's authorisation number) belongs to. */
+  orderOfHold(holdId: string): string | null {
+    return Object.values(this.data.orders).find((o) => o.holds.some((h) => h.holdId === holdId))?.orderId ?? null;
+  }
+
+  findRefundByNo(outRequestNo: string): RefundResult | null {
+    const refund = this.findRefund(outRequestNo);
+    return refund ? this.refundResult(refund) : null;
   }
 
   queryRefund(outRequestNo: string): RefundResult {
@@ -271,6 +324,18 @@ export class PaymentService {
     this.store.reset();
   }
 
+  /** The provider ends a hold before the time it announced (its own limits changed): it charges at once. */
+  expireHoldNow(orderId: string): OrderLedger {
+    const order = this.order(orderId);
+    const pending = order.pendingAutoCharge;
+    if (!pending?.holdId) throw new Problem(409, 'NOT_HELD', `order ${orderId} has no held charge`);
+    return this.store.update(() => {
+      this.findHold(order, pending.holdId!).maxHoldUntil = this.nowIso();
+      this.settle(order);
+      return this.view(order);
+    });
+  }
+
   stats() {
     const s = this.data.stats;
     const orders = Object.values(this.data.orders);
@@ -285,6 +350,7 @@ export class PaymentService {
       },
       autoChargesExecuted: s.autoChargesExecuted,
       holds: { ...s.holds },
+      perOrder: Object.fromEntries(orders.map((o) => [o.orderId, orderMoneyStats(o, s.refundExecutions)])),
     };
   }
 
@@ -367,8 +433,34 @@ export class PaymentService {
   }
 }
 
+/** A refund still PROCESSING has the money committed: counting it keeps a second refund from overdrawing. */
+const live = (r: Refund) => r.status === 'SUCCESS' || r.status === 'PROCESSING';
+
+function liveRefundedFen(order: Pick<StoredOrder, 'refunds'>, transactionRef: string): number {
+  return order.refunds.filter((r) => live(r) && r.transactionRef === transactionRef).reduce((n, r) => n + r.amountFen, 0);
+}
+
 function totals(order: Pick<StoredOrder, 'debits' | 'refunds'>): OrderLedger['totals'] {
   const debitedFen = order.debits.reduce((n, d) => n + d.amountFen, 0);
-  const refundedFen = order.refunds.reduce((n, r) => n + r.amountFen, 0);
+  const refundedFen = order.refunds.filter(live).reduce((n, r) => n + r.amountFen, 0);
   return { debitedFen, refundedFen, netFen: debitedFen - refundedFen };
+}
+
+/** One order's money movements, whichever rail moved them: what a fault proof or a reviewer checks per order. */
+function orderMoneyStats(order: StoredOrder, executions: Record<string, number>) {
+  const byStatus: Record<Refund['status'], number> = { SUCCESS: 0, PROCESSING: 0, ABNORMAL: 0, CLOSED: 0 };
+  const byRail: Record<Refund['rail'], number> = { internal: 0, alipay: 0, wechatpay: 0 };
+  for (const r of order.refunds) {
+    byStatus[r.status] += 1;
+    byRail[r.rail ?? 'internal'] += 1;
+  }
+  return {
+    ...totals(order),
+    debits: order.debits.length,
+    refunds: order.refunds.length,
+    refundsByStatus: byStatus,
+    refundsByRail: byRail,
+    duplicatedRefunds: order.refunds.filter((r) => (executions[r.outRequestNo] ?? 0) > 1).map((r) => r.outRequestNo),
+    holds: order.holds.map((h) => ({ holdId: h.holdId, status: h.status, capturedFen: h.capturedFen })),
+  };
 }

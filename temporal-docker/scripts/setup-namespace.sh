@@ -17,7 +17,7 @@ MAX_ATTEMPTS="${SETUP_MAX_ATTEMPTS:-90}"
 SLEEP_SECONDS="${SETUP_SLEEP_SECONDS:-2}"
 
 # name:type pairs, the same as SA in workflows/definitions.ts (test/deploy/compose.test.ts checks).
-# (SQL visibility has 10 Keyword, 3 Int, 3 Datetime and 3 Bool slots per namespace.)
+# (SQL visibility has 10 Keyword, 3 Int, 3 Datetime, 3 Bool and 3 KeywordList slots per namespace.)
 SEARCH_ATTRIBUTES="
 ComplaintStatus:Keyword
 EscalationLevel:Int
@@ -30,6 +30,9 @@ NextDeadline:Datetime
 Breached:Bool
 Warned:Bool
 Outcome:Keyword
+CaseRef:Keyword
+IntakeKeys:KeywordList
+NeedsOps:Bool
 "
 
 t() {

@@ -71,3 +71,41 @@ test('preflight from the UI is answered without credentials', async () => {
   expect(res.status).toBe(204);
   expect(res.headers.get('access-control-allow-headers')).toContain('x-namespace');
 });
+
+/** Another replica of the API, sharing (or not) the session secret, with keys as they are now. */
+async function replica(keys: Record<string, { id: string; role: 'ops' | 'agent' | 'supervisor'; name: string }>, over: { sessionSecret?: string; driverWebhookSecret?: string } = {}) {
+  const app = inProcessApp({ apiKeys: keys, developmentKeys: false, temporalUiUrl: 'http://ui.test:8233', ...over });
+  const s: Server = await new Promise((resolve) => {
+    const srv = app.listen(0, '127.0.0.1', () => resolve(srv));
+  });
+  const url = `http://127.0.0.1:${(s.address() as { port: number }).port}`;
+  const encode = async (cookie: string) =>
+    (await fetch(`${url}/codec/encode`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, connection: 'close' }, body: JSON.stringify({ payloads: [] }) })).status;
+  return { encode, close: () => new Promise<void>((resolve) => s.close(() => resolve())) };
+}
+
+test('the session cookie is checked at every use: a user whose key is gone, or who is no longer ops, is refused', async () => {
+  const session = await post('/codec/session', {}, { authorization: 'Bearer prod-ops-key-0001' });
+  const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+  const same = await replica(PROD_KEYS);
+  const removed = await replica({ 'prod-agent-key-001': PROD_KEYS['prod-agent-key-001'] });
+  const demoted = await replica({ 'prod-ops-key-0002': { id: 'ops-1', role: 'agent', name: 'ops, now an agent' } });
+  try {
+    expect(await same.encode(cookie)).toBe(200);
+    expect(await removed.encode(cookie)).toBe(401);
+    expect(await demoted.encode(cookie)).toBe(401);
+  } finally {
+    await Promise.all([same.close(), removed.close(), demoted.close()]);
+  }
+});
+
+test('the cookie is keyed by SESSION_SECRET: a replica with the same webhook secret but another session secret refuses it', async () => {
+  const session = await post('/codec/session', {}, { authorization: 'Bearer prod-ops-key-0001' });
+  const cookie = session.headers.get('set-cookie')!.split(';')[0]!;
+  const otherSession = await replica(PROD_KEYS, { sessionSecret: 'another-session-secret-0001' });
+  try {
+    expect(await otherSession.encode(cookie)).toBe(401);
+  } finally {
+    await otherSession.close();
+  }
+});

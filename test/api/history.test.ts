@@ -1,4 +1,4 @@
-import { api, complaintBody, eventually, KEYS, uniqueOrderId } from '../harness/client';
+import { api, complaintBody, eventually, KEYS, simulator, uniqueOrderId } from '../harness/client';
 import { driverReportBody, postDriverReport } from './support/driver';
 import { seedPaidOrder, seedStoryBRide } from './support/orders';
 
@@ -65,16 +65,20 @@ describe('GET /complaints/:id/history (timeline from the Temporal event history)
     await seedPaidOrder(orderId, 10_000);
     const id = (await api('POST', '/complaints', { body: complaintBody(orderId, { category: 'payment_dispute' }) })).body.complaintId;
     await eventually(async () => ((await api('GET', `/complaints/${id}`)).body.status === 'investigating' ? true : undefined));
-    // More than was ever debited: the payment provider refuses the refund for good.
-    const settled = await api('POST', `/complaints/${id}/actions/propose-settlement`, { body: { refundFen: 15_000, platformAtFault: true, reason: 'refund the whole fare and more' } });
-    expect(settled.status).toBe(200);
-
-    const entries = await eventually(async () => {
-      const list = await history(id);
-      return list.some((e) => e.kind === 'refunded_failed') && list.some((e) => e.kind === 'ops_retry_timer') ? list : undefined;
-    }, 30_000, 'the refused refund on the timeline');
-    expect(entries.find((e) => e.kind === 'refunded_failed')).toMatchObject({ category: 'money', text: expect.stringMatching(/^failed refunding ¥150\.00 .*exceeds/) });
-    expect((await api('GET', `/complaints/${id}`)).body.flags.needsOps).toBe(true);
+    // The rail refuses the refund for good: the merchant account cannot pay it out.
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'refuse_writes', match: orderId });
+    try {
+      const settled = await api('POST', `/complaints/${id}/actions/propose-settlement`, { body: { refundFen: 10_000, platformAtFault: true, reason: 'refund the whole fare' } });
+      expect(settled.status).toBe(200);
+      const entries = await eventually(async () => {
+        const list = await history(id);
+        return list.some((e) => e.kind === 'refunded_failed') && list.some((e) => e.kind === 'ops_retry_timer') ? list : undefined;
+      }, 30_000, 'the refused refund on the timeline');
+      expect(entries.find((e) => e.kind === 'refunded_failed')).toMatchObject({ category: 'money', text: expect.stringMatching(/^failed refunding ¥100\.00 .*cannot pay/) });
+      expect((await api('GET', `/complaints/${id}`)).body).toMatchObject({ status: 'needs_manual', flags: { needsOps: true } });
+    } finally {
+      await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+    }
   });
 
   test('an unknown case is a 404, a malformed id a 400, no key a 401', async () => {

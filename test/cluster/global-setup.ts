@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimulators } from '../../simulators/start';
 import { ARTIFACTS, harnessFile, type HarnessInfo } from '../harness/paths';
+import { railUnderTest } from '../rails/rail-env';
 import { CLUSTER_TASK_QUEUE, clusterTestFile, startRunner, type ClusterTest } from './runner';
 
 export default async function globalSetup(): Promise<void> {
@@ -34,6 +35,8 @@ export default async function globalSetup(): Promise<void> {
     apiUrl: info.apiUrls[0]!,
     simulatorUrl: simulators.url,
     simulatorDataDir: simulatorsDataDir,
+    // The runner gives the workers and the APIs the simulators' sandbox credentials for it.
+    paymentRail: railUnderTest(),
   };
   fs.writeFileSync(harnessFile(), JSON.stringify(harness, null, 2));
   process.stdout.write(`\n[cluster] up in ${test.firstStartMs} ms: frontend ${info.temporalAddress}, APIs ${info.apiUrls.join(' ')}, UI ${info.uiUrl}; data ${dataDir}; log ${runnerLog}\n`);

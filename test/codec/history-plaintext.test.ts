@@ -4,7 +4,7 @@
  */
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { api, complaintBody, eventually, harness, KEYS, uniqueOrderId } from '../harness/client';
+import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId } from '../harness/client';
 
 const phone = '+8613912345678';
 const name = '欧阳娜娜';
@@ -22,17 +22,24 @@ async function rawHistory(workflowId: string): Promise<string> {
 
 test('inputs, update arguments, results and failure messages are encrypted in the stored history', async () => {
   const orderId = uniqueOrderId('P');
+  await simulator('POST', '/_admin/orders', { orderId, orderAmountFen: 9_000, debits: [{ amountFen: 9_000, at: new Date(Date.now() - 3_600_000).toISOString() }] });
   const res = await api('POST', '/complaints', { body: complaintBody(orderId, { customer: { name, phone, language: 'zh' } }) });
   expect(res.status).toBe(201);
   const id = res.body.complaintId;
   await eventually(async () => ((await api('GET', `/complaints/${id}`)).body.status === 'investigating' ? true : undefined));
-  // No order in the payment system: the refund fails, and its failure is recorded in history.
-  expect((await api('POST', `/complaints/${id}/actions/propose-settlement`, { key: KEYS.agent, body: { refundFen: 100, platformAtFault: true, reason: '致歉补偿' } })).status).toBe(200);
-  const state = await eventually(async () => {
-    const s = (await api('GET', `/complaints/${id}`)).body;
-    return s.flags.needsOps ? s : undefined;
-  }, 20_000, 'the refund failure to be recorded');
-  expect(state.opsReason).toMatch(/refund/);
+  // The rail refuses the refund for good, and its failure is recorded in history.
+  await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'refuse_writes', match: orderId });
+  let state;
+  try {
+    expect((await api('POST', `/complaints/${id}/actions/propose-settlement`, { key: KEYS.agent, body: { refundFen: 100, platformAtFault: true, reason: '致歉补偿' } })).status).toBe(200);
+    state = await eventually(async () => {
+      const s = (await api('GET', `/complaints/${id}`)).body;
+      return s.flags.needsOps ? s : undefined;
+    }, 20_000, 'the refund failure to be recorded');
+  } finally {
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+  }
+  expect(state.opsReason).toMatch(/refused/);
 
   const raw = await rawHistory(id);
   const has = (needle: string) => raw.includes(Buffer.from(needle, 'utf8').toString('latin1'));

@@ -9,9 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { ENV_VARIABLES, PROJECT_ROOT, readEnv } from '../../config/env';
+import { ENV_KEYS, PROJECT_ROOT, readEnv } from '../../config/env';
 import { parseApiKeys } from '../../api/auth';
 import { payloadCodec } from '../../codec/data-converter';
+import { productionProblems } from '../../config/production';
 import { SCHEMAS } from '../../scripts/cluster/schema';
 import { DYNAMIC_CONFIG_YAML } from '../../scripts/cluster/temporal-config';
 import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../scripts/cluster/versions';
@@ -74,7 +75,7 @@ test('the namespace job registers exactly the search attributes the workflows up
 });
 
 test('our containers get only variables config/env.ts reads, and the example values parse', async () => {
-  const known = new Set<string>([...ENV_VARIABLES, 'NODE_ENV']);
+  const known = new Set<string>(ENV_KEYS);
   const example = envFile(read('.env.example'));
   const commented = [...read('.env.example').matchAll(/^#\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
   const ours = ['api', 'worker', 'simulators'];
@@ -88,12 +89,22 @@ test('our containers get only variables config/env.ts reads, and the example val
   // With the example secrets the processes start: configuration, API keys and payload keys all parse.
   const env = readEnv({ ...interpolate(services.worker!.environment), ...example });
   expect(env.PAYMENT_URL).toBe('http://simulators:4100/payment');
-  expect(Object.keys(parseApiKeys(env.API_KEYS)).length).toBeGreaterThan(0);
+  expect(parseApiKeys(env.API_KEYS).size).toBeGreaterThan(0);
   const codec = payloadCodec(env);
   const [encoded] = await codec.encode([defaultPayloadConverter.toPayload({ phone: '+8613800000000' })]);
   expect(Buffer.from(encoded!.data!).toString()).not.toContain('+8613800000000');
   const [decoded] = await codec.decode([encoded!]);
   expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual({ phone: '+8613800000000' });
+});
+
+test('the example secrets start a development stack and every one of them is refused in production', () => {
+  const example = envFile(read('.env.example'));
+  const dev = readEnv({ ...interpolate(services.api!.environment), ...example });
+  expect(dev.NODE_ENV).toBe('development');
+  const prod = readEnv({ ...interpolate(services.api!.environment), ...example, NODE_ENV: 'production' });
+  const refused = [...productionProblems(prod, 'api'), ...productionProblems(prod, 'worker')].join('\n');
+  const secrets = Object.keys(example).filter((k) => k !== 'PAYLOAD_KEY_ID');
+  expect(secrets.filter((k) => !refused.includes(k))).toEqual([]);
 });
 
 test('compose and `npm run cluster` give the server the same dynamic config values', () => {

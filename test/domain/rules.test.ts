@@ -4,7 +4,7 @@ import { fairFareFen, ledgerFindings, tripFindings, type LedgerFacts, type TripF
 import { formatFen, nextLevel } from '../../domain/escalation';
 import { refundFee } from '../../domain/fees';
 import { DEFAULT_POLICY, mergePolicy } from '../../domain/policy';
-import { automaticSettlement, moneyPlan, settlementOutcome } from '../../domain/settlement';
+import { automaticSettlement, settlementOutcome } from '../../domain/settlement';
 import { AUTOMATIC_SETTLEMENT_REASON, apologyReason } from '../../domain/notices';
 import { CATEGORY_OF_DRIVER_REPORT } from '../../domain/types';
 
@@ -47,40 +47,35 @@ describe('authority matrix', () => {
   });
 });
 
-describe('refund fees (2003 rule: cap 20%, zero when the platform is at fault or the seat is resold)', () => {
+describe('refund fees: only a customer\'s cancellation that the tariff charges for; cap 20%; 0 when resold or at fault', () => {
+  const tariff = (refundFeeRatio: number, seatResold = false) => ({ refundFeeRatio, seatResold });
   test.each([
-    [{ refundFen: 128_600, platformAtFault: true, requestedRatio: 0.5 }, 0, 'platform_at_fault'],
-    [{ refundFen: 128_600, platformAtFault: false, requestedRatio: 0.5 }, 25_720, 'capped'],
-    [{ refundFen: 128_600, platformAtFault: false, requestedRatio: 0.1 }, 12_860, 'tariff'],
-    [{ refundFen: 128_600, platformAtFault: false, seatResold: true }, 0, 'seat_resold'],
-    [{ refundFen: 99, platformAtFault: false }, 19, 'tariff'],
-  ])('%j -> fee %i (%s)', (input, fee, rule) => {
+    ['story A: platform at fault', { kind: 'cancellation', refundFen: 128_600, platformAtFault: true, tariff: tariff(0.5) }, 0, 'platform_at_fault'],
+    ['tariff above the cap', { kind: 'cancellation', refundFen: 128_600, platformAtFault: false, tariff: tariff(0.5) }, 25_720, 'capped'],
+    ['tariff below the cap', { kind: 'cancellation', refundFen: 128_600, platformAtFault: false, tariff: tariff(0.1) }, 12_860, 'tariff'],
+    ['seat resold', { kind: 'cancellation', refundFen: 128_600, platformAtFault: false, tariff: tariff(0.5, true) }, 0, 'seat_resold'],
+    ['no tariff known: never a default fee', { kind: 'cancellation', refundFen: 15_000, platformAtFault: false }, 0, 'no_tariff_fee'],
+    ['goodwill of ¥150 pays ¥150', { kind: 'goodwill', refundFen: 15_000, platformAtFault: false, tariff: tariff(0.5) }, 0, 'not_a_cancellation'],
+    ['compensation', { kind: 'compensation', refundFen: 132_400, platformAtFault: false, tariff: tariff(0.2) }, 0, 'not_a_cancellation'],
+    ['rounding down', { kind: 'cancellation', refundFen: 99, platformAtFault: false, tariff: tariff(0.2) }, 19, 'tariff'],
+  ] as const)('%s -> fee %i (%s)', (_name, input, fee, rule) => {
     const d = refundFee(policy, input);
     expect(d.feeFen).toBe(fee);
     expect(d.rule).toBe(rule);
   });
 });
 
-describe('money plan: a held charge is adjusted before anything is refunded', () => {
+describe('outcome: "refunded" only when the customer is whole', () => {
   test.each([
-    [{ decision: 'settle', refundFen: 5_000, feeFen: 0 }, { release: false, refundFen: 5_000 }],
-    [{ decision: 'settle', refundFen: 5_000, feeFen: 1_000 }, { release: false, refundFen: 4_000 }],
-    [{ decision: 'settle', refundFen: 3_000, feeFen: 0, heldFen: 10_000 }, { captureFen: 7_000, release: false, refundFen: 0 }],
-    [{ decision: 'settle', refundFen: 12_000, feeFen: 0, heldFen: 10_000 }, { release: true, refundFen: 2_000 }],
-    [{ decision: 'reject', refundFen: 0, feeFen: 0, heldFen: 10_000 }, { captureFen: 10_000, release: false, refundFen: 0 }],
-    [{ decision: 'withdraw', refundFen: 0, feeFen: 0 }, { release: false, refundFen: 0 }],
-  ] as const)('%j', (input, plan) => {
-    expect(moneyPlan(input)).toEqual(plan);
-  });
-
-  test.each([
-    [{ kind: 'settle', settlement: { refundFen: 10_000 } }, 10_000, 'refunded'],
-    [{ kind: 'settle', settlement: { refundFen: 5_000 } }, 10_000, 'partly_refunded'],
-    [{ kind: 'settle', settlement: { refundFen: 0 } }, 10_000, 'resolved'],
-    [{ kind: 'reject' }, undefined, 'rejected'],
-    [{ kind: 'withdraw' }, undefined, 'withdrawn'],
-  ] as const)('outcome of %j', (decision, value, outcome) => {
-    expect(settlementOutcome(decision, value)).toBe(outcome);
+    ['settle', 10_000, 0, 10_000, 'refunded'],
+    ['settle', 10_000, 1_000, 11_000, 'partly_refunded'],
+    ['settle', 5_000, 0, 10_000, 'partly_refunded'],
+    ['settle', 5_000, 0, undefined, 'partly_refunded'],
+    ['settle', 0, 0, 10_000, 'resolved'],
+    ['reject', 0, 0, undefined, 'rejected'],
+    ['withdraw', 0, 0, undefined, 'withdrawn'],
+  ] as const)('%s relief %i fee %i of cost %s -> %s', (kind, relief, fee, cost, outcome) => {
+    expect(settlementOutcome(kind, relief, fee, cost)).toBe(outcome);
   });
 });
 
@@ -111,7 +106,10 @@ describe('evidence from the systems of record', () => {
       entries: [...storyA.entries, { id: 'r1', kind: 'refund', amountFen: 257_200, at: at(30), status: 'succeeded' }],
     };
     const findings = ledgerFindings(refunded);
-    expect(findings.map((f) => [f.kind, f.refundDueFen])).toEqual([['charged_after_reported_failure', 0]]);
+    expect(findings.map((f) => [f.kind, f.refundDueFen])).toEqual([
+      ['duplicate_debit', 0],
+      ['charged_after_reported_failure', 0],
+    ]);
     expect(automaticSettlement(policy, findings)).toBeUndefined();
   });
 

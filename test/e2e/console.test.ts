@@ -1,13 +1,14 @@
 /**
  * The agent console in a real browser (Debian's chromium via playwright-core) against the real
- * stack from global setup: sign in by role, open a complaint, hit the authority limit, escalate,
- * settle as an expert, see the case close with the apology.
+ * stack from global setup: sign in by role, open a complaint, hit the authority limit (the server's
+ * verdict for the typed amount), escalate, settle as an expert, see the case close with the apology;
+ * and ops unsticking a case a provider refused.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SimulatorAdmin } from '../../simulators/admin-client';
-import { api, complaintBody, eventually, harness, KEYS, uniqueOrderId } from '../harness/client';
+import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId } from '../harness/client';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -109,6 +110,12 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator(`[data-testid="case-status"][data-status="${status}"]`).waitFor({ timeout });
   }
 
+  /** Types a refund and waits until the server's verdict for exactly that amount is on the buttons. */
+  async function typeAmount(page: Page, yuan: string, fen: number): Promise<void> {
+    await page.getByTestId('propose-amount').fill(yuan);
+    await page.locator(`[data-testid="btn-propose"][data-verdict-for="${fen}"]`).waitFor();
+  }
+
   test('an agent opens a complaint, is refused above her limit and escalates; an expert settles and the case closes with the apology', async () => {
     const orderId = uniqueOrderId('E');
     const complaintId = `complaint-${orderId}`;
@@ -150,8 +157,8 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await ack.waitFor();
     expect(await ack.locator('blockquote').textContent()).toMatch(/已受理.*\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
 
-    // ¥800 is over the agent's ¥200.00 limit: the button is disabled and says who can approve.
-    await page.getByTestId('propose-amount').fill('800');
+    // ¥800 is over the agent's ¥200.00 limit: the server's verdict disables the button and says who can approve.
+    await typeAmount(page, '800', 80_000);
     expect(await page.getByTestId('btn-propose').isDisabled()).toBe(true);
     const why = (await page.getByTestId('why-propose').textContent())!;
     expect(why).toContain('¥800.00');
@@ -207,6 +214,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
     expect(await page.getByTestId('btn-escalate').isDisabled()).toBe(true);
     expect(await page.getByTestId('why-escalate').textContent()).toContain('L2');
+    await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-agent-escalated.png') });
     await page.locator('[data-testid="notification"][data-purpose="escalation"]').first().waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'case-agent-escalated.png'), fullPage: true });
 
@@ -215,7 +223,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.waitForURL(/signin\.html/);
     await signIn(page, 'expert');
     await openCase(page, complaintId);
-    await page.getByTestId('propose-amount').fill('800');
+    await typeAmount(page, '800', 80_000);
     await page.locator('#propose-fault').check();
     await page.locator('#propose-reason').fill('支付机构账本显示扣款成功但页面提示失败，平台责任，退还 800 元');
     expect(await page.getByTestId('btn-propose').isEnabled()).toBe(true);
@@ -277,16 +285,22 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await signIn(page, 'agent');
     await page.getByTestId('lang-switch').click();
 
-    // A state without the authority limits: the console cannot pre-check and the server decides.
-    await page.route(`**/complaints/${complaintId}`, async (route) => {
+    // A server that gives no verdicts (the state without `allowed`, /allowed without actions): the
+    // console holds no rule to guess with, so the button stays enabled and the server decides.
+    const caseUrls = new RegExp(`/complaints/${complaintId}(/allowed\\?.*)?$`);
+    await page.route(caseUrls, async (route) => {
       const res = await route.fetch();
-      const body = await res.json();
-      delete body.authorityFen;
-      await route.fulfill({ response: res, json: body });
+      const { allowed: _allowed, actions: _actions, forApproval: _forApproval, limitFen: _limitFen, ...rest } = await res.json();
+      await route.fulfill({ response: res, json: rest });
     });
     await openCase(page, complaintId);
     await waitForStatus(page, 'investigating');
-    await page.getByTestId('propose-amount').fill('800');
+    await typeAmount(page, '800', 80_000);
+    expect(await page.getByTestId('btn-propose').getAttribute('data-verdict')).toBe('unknown');
+    expect(await page.getByTestId('btn-propose').isEnabled()).toBe(true);
+    expect(await page.getByTestId('why-propose').textContent()).toBe('');
+    expect(await page.getByTestId('act-notice').isHidden()).toBe(true);
+    expect(await page.getByTestId('act-summary').textContent()).not.toContain('limit');
     await page.locator('#propose-reason').fill('fee above the 20% cap');
     await page.getByTestId('btn-propose').click();
     await page.locator('[data-testid="msg-propose"].alert-danger').waitFor();
@@ -294,17 +308,31 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(refusal).toContain('Refused by the server (422)');
     expect(refusal).toContain('exceeds the agent limit');
 
-    // With the limits known: propose is disabled with the reason, submit for approval is offered.
-    await page.unroute(`**/complaints/${complaintId}`);
+    // With the server's verdicts: each amount gets its own, the latest one typed wins.
+    await page.unroute(caseUrls);
     await openCase(page, complaintId);
     await waitForStatus(page, 'investigating');
-    await page.getByTestId('propose-amount').fill('800');
+    expect(await page.getByTestId('act-summary').textContent()).toContain('my settlement limit ¥200.00');
+    await typeAmount(page, '100', 10_000);
+    expect(await page.getByTestId('btn-propose').isEnabled()).toBe(true);
+    expect(await page.getByTestId('btn-forApproval').isDisabled()).toBe(true);
+    expect(await page.getByTestId('why-forApproval').textContent()).toBe('Within my limit: propose and settle directly.');
+    await typeAmount(page, '800', 80_000);
+    expect(await page.getByTestId('btn-propose').isDisabled()).toBe(true);
+    expect(await page.getByTestId('why-propose').getAttribute('data-code')).toBe('exceeds');
     expect(await page.getByTestId('why-propose').textContent()).toContain('¥800.00 exceeds the agent limit ¥200.00; an expert (level 2) must approve it');
+    expect(await page.getByTestId('btn-forApproval').isEnabled()).toBe(true);
+    // A goodwill gesture: the kind travels with the proposal and is what the expert approves.
+    await page.getByTestId('propose-kind').selectOption('goodwill');
+    expect(await page.locator('#propose-kind option:checked').textContent()).toBe('Goodwill gesture');
     await page.locator('#propose-reason').fill('fee above the 20% cap');
+    await page.screenshot({ path: path.join(SHOTS, 'case-propose-verdict-en.png'), fullPage: true });
+    await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-propose-verdict-en.png') });
     await page.getByTestId('btn-forApproval').click();
     await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
     await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
     await page.getByTestId('pending-proposal').waitFor();
+    expect(await page.getByTestId('pending-proposal').textContent()).toContain('Goodwill gesture');
     expect(await page.getByTestId('btn-approve').isDisabled()).toBe(true);
 
     // Ops can look but not act.
@@ -328,7 +356,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('[data-testid="notification"][data-purpose="apology"]').first().waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'case-approved-en.png'), fullPage: true });
     const state = await api('GET', `/complaints/${complaintId}`);
-    expect(state.body.settlement).toMatchObject({ refundFen: 80_000, approvedBy: { id: 'expert-wang' } });
+    expect(state.body.settlement).toMatchObject({ kind: 'goodwill', refundFen: 80_000, approvedBy: { id: 'expert-wang' } });
   }, 120_000);
 
   test('without /me and /history the console shows the role picked at sign-in and the case\'s own events', async () => {
@@ -344,8 +372,87 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(await page.getByTestId('timeline-source').textContent()).toContain('404');
     expect(await page.locator('[data-testid="timeline-entry"][data-kind="received"]').count()).toBe(1);
     expect(await page.getByTestId('temporal-link').count()).toBe(0);
-    // The picked role still gates the actions: an expert may settle up to ¥2,000.00.
-    await page.getByTestId('propose-amount').fill('2000.01');
+    // The server knows whose key it is and answers for the expert: she may settle up to ¥2,000.00.
+    await typeAmount(page, '2000.01', 200_001);
     expect(await page.getByTestId('why-propose').textContent()).toContain('¥2,000.00');
   });
+
+  test('a refund the provider refuses waits for ops: only ops see the panel with its reason and deadline, and each way out is confirmed first', async () => {
+    const orderId = uniqueOrderId('M');
+    const complaintId = `complaint-${orderId}`;
+    await seedPlainOrder(orderId);
+    expect((await api('POST', '/complaints', { body: complaintBody(orderId, { category: 'payment_dispute', orderKind: 'flight' }) })).status).toBe(201);
+    await eventually(async () => ((await api('GET', `/complaints/${complaintId}`)).body.status === 'investigating' ? true : undefined), 30_000, 'investigating');
+    // The rail refuses the refund for good: the case stops in needs_manual and, once its automatic
+    // retries are spent, waits for a person.
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'refuse_writes', match: orderId });
+    try {
+      const settled = await api('POST', `/complaints/${complaintId}/actions/propose-settlement`, { body: { refundFen: 10_000, platformAtFault: true, reason: '平台责任，退还 100 元' } });
+      expect(settled.status).toBe(200);
+      const stuck = await eventually(async () => {
+        const s = (await api('GET', `/complaints/${complaintId}`)).body;
+        return s.status === 'needs_manual' && s.manual && !s.manual.retryAt ? s : undefined;
+      }, 60_000, 'needs_manual with the automatic retries spent');
+
+      // The agent sees why nothing can be decided, and no ops panel.
+      const page = await newPage();
+      await signIn(page, 'agent');
+      await openCase(page, complaintId);
+      await waitForStatus(page, 'needs_manual');
+      expect(await page.getByTestId('case-status').textContent()).toBe('待人工处理');
+      expect(await page.getByTestId('act-notice').textContent()).toBe('案件状态为“待人工处理”，不能再做决定。');
+      expect(await page.getByTestId('ops-panel').isHidden()).toBe(true);
+      expect(await page.getByTestId('form-propose').isHidden()).toBe(true);
+      await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-needs-manual-agent.png') });
+
+      // Ops see the reason, the deadline in Beijing time and the three ways out.
+      await page.getByTestId('sign-out').click();
+      await signIn(page, 'ops');
+      await openCase(page, complaintId);
+      const panel = page.getByTestId('ops-panel');
+      await panel.waitFor();
+      expect(await page.getByTestId('ops-reason').textContent()).toBe(stuck.manual.reason);
+      expect(await page.getByTestId('ops-deadline').textContent()).toBe(beijing(stuck.manual.deadline));
+      expect(await panel.textContent()).toContain('退款或扣款调整');
+      expect(await panel.textContent()).toContain('不再自动重试');
+      for (const name of ['retry', 'settleByHand', 'closeWithApology']) expect(await page.getByTestId(`btn-${name}`).isEnabled()).toBe(true);
+      expect(await page.getByTestId('act-notice').isHidden()).toBe(true);
+      expect(await page.getByTestId('act-summary').textContent()).toMatch(/^我：运营（只读） · /);
+      await page.screenshot({ path: path.join(SHOTS, 'case-needs-manual-ops.png'), fullPage: true });
+      await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-needs-manual-ops.png') });
+
+      // Cancelling the confirmation sends nothing.
+      await page.getByTestId('btn-retry').click();
+      const dialog = page.getByTestId('confirm-dialog');
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('重新执行被拒绝的步骤');
+      await page.getByTestId('confirm-no').click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.waitForTimeout(1_000);
+      const after = (await api('GET', `/complaints/${complaintId}`)).body;
+      expect(after.status).toBe('needs_manual');
+      expect(after.events.filter((e: { actor: string }) => e.actor === 'ops-chen')).toEqual([]);
+
+      // Settled by hand: a note is required, the confirmation repeats it, then the case apologizes and closes.
+      await page.getByTestId('btn-settleByHand').click();
+      expect(await page.getByTestId('msg-settleByHand').textContent()).toBe('请填写内容。');
+      expect(await dialog.isHidden()).toBe(true);
+      await page.locator('#ops-by-hand-note').fill('财务已通过银行转账退还 ¥100.00，流水 BANK-778');
+      await page.getByTestId('btn-settleByHand').click();
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain('BANK-778');
+      expect(await page.getByTestId('msg-settleByHand').textContent()).toBe('');
+      await page.screenshot({ path: path.join(SHOTS, 'confirm-settle-by-hand.png') });
+      await page.getByTestId('confirm-yes').click();
+      await page.locator('[data-testid="msg-settleByHand"].alert-ok').waitFor();
+      await waitForStatus(page, 'closed', 30_000);
+      await page.locator('[data-testid="notification"][data-purpose="apology"]').first().waitFor();
+      const closed = (await api('GET', `/complaints/${complaintId}`)).body;
+      expect(closed).toMatchObject({ status: 'closed', apologyDelivered: true, refunds: [] });
+      expect(closed.events).toContainEqual(expect.objectContaining({ actor: 'ops-chen', kind: 'settled_by_hand' }));
+      expect(await panel.isHidden()).toBe(false); // the answer stays in view
+    } finally {
+      await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+    }
+  }, 120_000);
 });

@@ -11,6 +11,7 @@ import { fairFareFen } from '../../domain/evidence';
 import type { SeedOrderInput } from '../../simulators/admin/seed-schema';
 import { storyAFlightOrder, storyBRideOrder } from '../../simulators/fixtures';
 import { KEYS } from './http';
+import { railRefundNo } from '../../activities/rails/payment/refund-number';
 
 export type Kind = 'A' | 'B-detour' | 'B-resolve' | 'settle' | 'premium';
 
@@ -147,6 +148,7 @@ export function makeCase(n: number, runTag: string, kind: Kind = PATTERN[n % PAT
 
 /** Problems with one closed case against what it should have ended as; empty means correct. */
 export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null): string[] {
+  const onRail = (process.env.PAYMENT_RAIL ?? 'internal') !== 'internal';
   const p: string[] = [];
   const e = c.expected;
   const say = (m: string) => p.push(`${c.complaintId} (${c.kind}): ${m}`);
@@ -160,7 +162,9 @@ export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null):
   const refundPaid = (s.refunds ?? []).reduce((sum: number, r: any) => sum + r.amountFen, 0);
   if (refundPaid !== e.refundPaidFen) say(`refunds in state ${refundPaid} fen, expected ${e.refundPaidFen}`);
   if ((s.refunds ?? []).length > 1) say(`${s.refunds.length} refunds in state`);
-  for (const r of s.refunds ?? []) if (r.outRequestNo !== `${s.caseRef}:refund`) say(`refund number ${r.outRequestNo} is not ${s.caseRef}:refund`);
+  // On Alipay and WeChat Pay the number is the rail-safe form of the same key.
+  const refundNo = onRail ? railRefundNo(`${s.caseRef}:refund`) : `${s.caseRef}:refund`;
+  for (const r of s.refunds ?? []) if (r.outRequestNo !== refundNo) say(`refund number ${r.outRequestNo} is not ${refundNo}`);
   if (e.outcome !== 'resolved' || c.kind === 'B-detour') {
     if (s.settlement?.automatic !== e.automatic) say(`settlement automatic=${s.settlement?.automatic}, expected ${e.automatic}`);
     if (s.settlement && s.settlement.feeFen !== e.feeFen) say(`fee ${s.settlement.feeFen}, expected ${e.feeFen}`);
@@ -173,8 +177,20 @@ export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null):
     say('breached although its deadline is hours away');
   }
   if (ledger) {
-    const expectedLedgerRefunds = e.refundPaidFen > 0 ? 1 : 0;
-    if (ledger.refunds.length !== expectedLedgerRefunds) say(`provider ledger has ${ledger.refunds.length} refunds, expected ${expectedLedgerRefunds}`);
+    if (!onRail) {
+      const expectedLedgerRefunds = e.refundPaidFen > 0 ? 1 : 0;
+      if (ledger.refunds.length !== expectedLedgerRefunds) say(`provider ledger has ${ledger.refunds.length} refunds, expected ${expectedLedgerRefunds}`);
+    } else {
+      // A rail refunds transactions: one refund per debit it reverses, none over its debit, all numbered from the case's key.
+      const refs = ledger.refunds.map((r: any) => r.transactionRef);
+      if (new Set(refs).size !== refs.length) say(`a transaction refunded twice: ${refs.join(', ')}`);
+      for (const r of ledger.refunds) {
+        const debit = ledger.debits.find((d: any) => d.providerRef === r.transactionRef);
+        if (!debit || r.amountFen > debit.amountFen) say(`refund ${r.outRequestNo} of ${r.amountFen} fen does not fit debit ${r.transactionRef}`);
+        if (!r.outRequestNo.startsWith(refundNo.slice(0, 61))) say(`refund ${r.outRequestNo} is not numbered from ${refundNo}`);
+      }
+      if ((e.refundPaidFen > 0) !== ledger.refunds.length > 0) say(`provider ledger has ${ledger.refunds.length} refunds for ${e.refundPaidFen} fen owed`);
+    }
     if (ledger.totals.refundedFen !== e.refundPaidFen) say(`provider refunded ${ledger.totals.refundedFen} fen, expected ${e.refundPaidFen}`);
     for (const h of ledger.holds) if (h.status === 'HELD' || h.status === 'EXPIRED') say(`hold ${h.holdId} is ${h.status} on a closed case`);
     if (e.capturedFen !== undefined) {

@@ -83,6 +83,11 @@ async function submit(c: Case): Promise<void> {
       c.caseRef = r.body.caseRef;
       return;
     }
+    // 202 opening: the case is started and its worker (killed, or restarting) answers later.
+    if (r.status === 202 && r.body?.status === 'opening') {
+      c.submitted = true;
+      return;
+    }
     // The start may have happened with its answer lost (server or API down): never open a second
     // case. (A repeated intake after the first case closed starts a new run, and a story-A order
     // then asks for its refund again: the provider's refunds-within-debits check refuses it and

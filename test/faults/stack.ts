@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../config/env';
 import { startDevServer, type DevServer } from '../../scripts/temporal-server';
+import { railEnv, subscribeRailMessages } from '../rails/rail-env';
 
 /** The ports `npm start` uses: a developer's running stack must never be touched. */
 const RESERVED_PORTS = new Set([3000, 4100, 7233, 8233]);
@@ -73,6 +74,8 @@ export class Stack {
   /** Every child ever started, so teardown can kill the ones a failed test left behind. */
   private readonly all: Child[] = [];
   private starts: Record<string, number> = {};
+  /** PAYMENT_RAIL (from the caller) and the simulators' sandbox credentials, for the worker and the API. */
+  private rails: Record<string, string> = {};
 
   constructor() {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'complaints-faults-'));
@@ -164,6 +167,8 @@ export class Stack {
     });
     await this.ready(child, 'simulators listening on', 60_000);
     this.simulators = child;
+    this.rails = await railEnv(this.simulatorUrl, this.apiUrl);
+    await subscribeRailMessages(this.simulatorUrl, this.apiUrl);
     this.note(`simulators up (pid ${child.pid}) in ${Date.now() - started} ms`);
   }
 
@@ -177,6 +182,7 @@ export class Stack {
       OA_URL: `${this.simulatorUrl}/oa`,
       POLICY_FILE: path.join(PROJECT_ROOT, 'test', 'fixtures', 'policy.fast.json'),
       WORKFLOW_BUNDLE: this.bundlePath,
+      ...this.rails,
     });
     await this.ready(child, 'worker: polling task queue', 90_000);
     this.worker = child;
@@ -190,6 +196,7 @@ export class Stack {
       TASK_QUEUE: this.taskQueue,
       API_PORT: String(this.ports.api),
       API_HOST: '127.0.0.1',
+      ...this.rails,
     });
     await this.ready(child, 'api: listening on', 60_000);
     this.api = child;

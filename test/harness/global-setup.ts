@@ -14,6 +14,7 @@ import { startSimulators } from '../../simulators/start';
 import { startDevServer } from '../../scripts/temporal-server';
 import { ensureBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
 import { startWorker } from '../../worker';
+import { railEnv, subscribeRailMessages } from '../rails/rail-env';
 import { ARTIFACTS, FAST_POLICY, harnessFile, workflowBundle, type HarnessInfo } from './paths';
 
 async function freePort(): Promise<number> {
@@ -42,11 +43,16 @@ export default async function globalSetup(): Promise<void> {
   const simulatorDataDir = path.join(tmp, 'simulators');
   const simulators = await startSimulators({ port: 0, dataDir: simulatorDataDir, autoChargeIntervalMs: 200 });
 
+  // Known before the worker starts: WeChat Pay's refunds name the API as their notify_url.
+  const apiPort = await freePort();
+  await subscribeRailMessages(simulators.url, `http://127.0.0.1:${apiPort}`);
   const env = readEnv({
     ...process.env,
+    // PAYMENT_RAIL from the caller picks the rail; the credentials are the simulators' sandbox ones.
+    ...(await railEnv(simulators.url, `http://127.0.0.1:${apiPort}`)),
     TEMPORAL_ADDRESS: server.address,
     TASK_QUEUE: 'complaints-test',
-    API_PORT: '0',
+    API_PORT: String(apiPort),
     PAYMENT_URL: `${simulators.url}/payment`,
     SMS_URL: `${simulators.url}/sms`,
     OA_URL: `${simulators.url}/oa`,
@@ -62,6 +68,7 @@ export default async function globalSetup(): Promise<void> {
     apiUrl: api.url,
     simulatorUrl: simulators.url,
     simulatorDataDir,
+    paymentRail: env.PAYMENT_RAIL,
   };
   fs.writeFileSync(harnessFile(), JSON.stringify(info, null, 2));
   (globalThis as Record<string, unknown>).__harness = { server, simulators, worker, api, tmp };

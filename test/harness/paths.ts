@@ -19,4 +19,6 @@ export interface HarnessInfo {
   apiUrl: string;
   simulatorUrl: string;
   simulatorDataDir: string;
+  /** The rail the worker moves money on (PAYMENT_RAIL). */
+  paymentRail: 'internal' | 'alipay' | 'wechatpay';
 }

@@ -12,9 +12,10 @@ import { DEFAULT_POLICY } from '../../domain/policy';
 import { createActivities } from '../../activities';
 import { OaClient } from '../../activities/clients/oa';
 import { PaymentClient } from '../../activities/clients/payment';
+import { InternalPaymentAdapter } from '../../activities/rails/payment/internal';
 import { SmsClient } from '../../activities/clients/sms';
 import { findBinary, TEMPORAL_TEST_SERVER } from '../../scripts/temporal-bin';
-import { stateQuery, type ComplaintInput, type ComplaintState } from '../../workflows/definitions';
+import { stateQuery, type ComplaintInput, type CaseView } from '../../workflows/definitions';
 import { harness } from '../harness/client';
 import { workflowBundle } from '../harness/paths';
 import path from 'node:path';
@@ -55,7 +56,7 @@ test('filed at 17:30 before a holiday: warned and breached exactly at the busine
     taskQueue: 'business-time',
     workflowBundle: { codePath: workflowBundle() },
     activities: createActivities({
-      payment: new PaymentClient({ baseUrl: `${harness.simulatorUrl}/payment`, apiKey: 'dev-payment-key' }),
+      payment: new InternalPaymentAdapter(new PaymentClient({ baseUrl: `${harness.simulatorUrl}/payment`, apiKey: 'dev-payment-key' })),
       sms: new SmsClient({ baseUrl: `${harness.simulatorUrl}/sms`, apiKey: 'dev-sms-key' }),
       oa: new OaClient({ baseUrl: `${harness.simulatorUrl}/oa`, apiKey: 'dev-oa-key' }),
       calendarDir: path.join(PROJECT_ROOT, 'config', 'holidays'),
@@ -77,7 +78,7 @@ test('filed at 17:30 before a holiday: warned and breached exactly at the busine
 
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start('complaintWorkflow', { workflowId: `complaint-${input.orderId}`, taskQueue: 'business-time', args: [input] });
-    let state: ComplaintState = await handle.query(stateQuery);
+    let state: CaseView = await handle.query(stateQuery);
     for (let i = 0; i < 50 && state.status !== 'investigating'; i++) {
       await new Promise((r) => setTimeout(r, 100));
       state = await handle.query(stateQuery);

@@ -112,8 +112,9 @@ describe('authority and agent actions', () => {
 
   test('an agent may submit an over-limit refund for approval; the case moves to the expert who approves it', async () => {
     const c = await open();
+    await seedPaidOrder(c.orderId, 100_000);
     await until(c.id, (x) => x.status === 'investigating', 'investigating');
-    const pending = await act(c.id, 'propose-settlement', KEYS.agent, { refundFen: 50_000, platformAtFault: false, reason: 'goodwill', forApproval: true });
+    const pending = await act(c.id, 'propose-settlement', KEYS.agent, { refundFen: 50_000, platformAtFault: false, kind: 'goodwill', reason: 'goodwill', forApproval: true });
     expect(pending.status).toBe(200);
     expect(pending.body.result).toEqual({ settled: false, pendingLevel: 2 });
     const s = await stateOf(c.id);
@@ -122,8 +123,8 @@ describe('authority and agent actions', () => {
 
     const approved = await act(c.id, 'approve-settlement', KEYS.expert);
     expect(approved.status).toBe(200);
-    // Not at fault: the fee is capped at 20%.
-    expect(approved.body.result).toMatchObject({ settled: true, refundFen: 50_000, feeFen: 10_000 });
+    // Goodwill carries no fee, at fault or not.
+    expect(approved.body.result).toMatchObject({ settled: true, refundFen: 50_000, feeFen: 0 });
     expect((await act(c.id, 'approve-settlement', KEYS.expert)).status).toBe(409);
   });
 

@@ -46,8 +46,9 @@ test('an SMS sent but answered too late is not sent again on retry', async () =>
     expect(res.status).toBe(201);
     const s = await eventually(async () => {
       const st = (await api('GET', `/complaints/${res.body.complaintId}`)).body;
-      return st.status === 'investigating' ? st : undefined;
+      return st.status === 'investigating' && st.acknowledgedAt ? st : undefined;
     }, 30_000, 'acknowledged');
+    expect(s.notifications.filter((n: { purpose: string }) => n.purpose === 'acknowledgement').map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`)).toEqual(['sms:delivered']);
     const { messages } = await simulator('GET', '/sms/outbox');
     const acks = messages.filter((m: { outId: string }) => m.outId === `${s.caseRef}:ack:sms`);
     expect(acks).toHaveLength(1);
@@ -72,24 +73,29 @@ test('when the SMS channel fails, the apology is delivered by the app channel be
     }
   });
 
-test('a refund the provider refuses for good leaves the case open for ops; their retry after the fix refunds once and closes', async () => {
+test('a refund the provider refuses for good puts the case in needs_manual for ops; their retry after the fix refunds once and closes', async () => {
   const c = await openComplaint();
-  await untilState(c.id, (x) => x.status === 'investigating');
-  // The payment system does not know the order yet: the refund is refused (4xx), not retried blindly.
-  expect((await api('POST', `/complaints/${c.id}/actions/propose-settlement`, { key: KEYS.agent, body: { refundFen: 2_000, platformAtFault: true, reason: 'late pickup' } })).status).toBe(200);
-  const stuck = await untilState(c.id, (x) => x.flags.needsOps, 'waiting for ops');
-  expect(stuck.status).toBe('settling');
-  expect((await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.agent, body: {} })).status).toBe(403);
-
   const at = new Date(Date.now() - 3_600_000).toISOString();
   await simulator('POST', '/_admin/orders', { orderId: c.orderId, orderAmountFen: 9_000, debits: [{ amountFen: 9_000, at }] });
+  await untilState(c.id, (x) => x.status === 'investigating');
+  // The rail refuses the refund for good (403): not retried blindly, and not looped on.
+  await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'refuse_writes', match: c.orderId });
+  try {
+    expect((await api('POST', `/complaints/${c.id}/actions/propose-settlement`, { key: KEYS.agent, body: { refundFen: 2_000, platformAtFault: true, reason: 'late pickup' } })).status).toBe(200);
+    const stuck = await untilState(c.id, (x) => x.status === 'needs_manual', 'needs manual');
+    expect(stuck).toMatchObject({ owner: 'queue:ops', flags: { needsOps: true }, manual: { step: 'money:0' } });
+    expect(stuck.nextDeadline).toBe(stuck.manual.deadline);
+    expect((await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.agent, body: {} })).status).toBe(403);
+  } finally {
+    await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'none' });
+  }
   const retried = await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.ops, body: {} });
   expect(retried.status).toBe(202);
-  expect(retried.body.waitingOn).toMatch(/refund/);
+  expect(retried.body.waitingOn).toMatch(/refund|compensation/);
   const done = await untilClosed(c.id);
   expect(done.refunds).toHaveLength(1);
   expect(done.flags.needsOps).toBe(false);
-  expect(done.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['provider_refused', 'ops_retry_requested', 'refunded']));
+  expect(done.events.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['provider_refused', 'needs_manual', 'ops_retry_requested', 'refunded']));
   expect((await api('POST', `/complaints/${c.id}/ops-retry`, { key: KEYS.ops, body: {} })).status).toBe(409);
   await captureHistory(c.id, 'refund-refused-ops-retry');
 });
@@ -100,8 +106,8 @@ test('an acknowledgement no channel delivered is tried again later while the cas
   await simulator('POST', '/_admin/faults', { service: 'sms', mode: '5xx', match: phone });
   try {
     const c = await openComplaint({ customer: { name: '钱七', phone, language: 'zh' } });
-    const lost = await untilState(c.id, (x) => x.status === 'investigating', 'investigating without an acknowledgement');
     const acks = (s: any) => s.notifications.filter((n: { purpose: string }) => n.purpose === 'acknowledgement');
+    const lost = await untilState(c.id, (x) => x.status === 'investigating' && acks(x).length === 2, 'investigating without an acknowledgement');
     expect(acks(lost).map((n: { channel: string; status: string }) => `${n.channel}:${n.status}`)).toEqual(['sms:failed', 'app:failed']);
     await simulator('POST', '/_admin/faults', { service: 'sms', mode: 'none' });
     const later = await untilState(c.id, (x) => acks(x).some((n: { status: string }) => n.status === 'delivered'), 'the retried acknowledgement', 30_000);

@@ -1,0 +1,64 @@
+/** The working draft of one transition: the next state being built and the commands it asks for. */
+import { toShanghaiIso } from '../calendar';
+import type { Policy } from '../policy';
+import type { CalendarSnapshot } from '../calendar';
+import { type ActivityName, type Command, Refused, type RefusalKind, type RetryClass } from './events';
+import type { ComplaintState, NoticePurpose } from './state';
+
+export interface Ctx {
+  s: ComplaintState;
+  now: Date;
+  commands: Command[];
+  reply?: unknown;
+}
+
+export function iso(d: Date): string {
+  return toShanghaiIso(d);
+}
+
+export function refuse(kind: RefusalKind, reason: string, extra: { byLevel?: 1 | 2 | 3; code?: string; params?: Record<string, string | number> } = {}): never {
+  throw new Refused({ kind, reason, ...extra });
+}
+
+export function record(ctx: Ctx, actor: string, kind: string, text: string): void {
+  ctx.s.events.push({ at: iso(ctx.now), actor, kind, text });
+}
+
+export function rules(ctx: Ctx): { policy: Policy; calendar: CalendarSnapshot } {
+  const r = ctx.s.machine.rules;
+  if (!r) refuse('state', 'the case is still being opened; try again in a moment', { code: 'opening' });
+  return r;
+}
+
+export function call(ctx: Ctx, step: string, activity: ActivityName, args: unknown, retry: RetryClass): void {
+  ctx.s.machine.calls[step] = true;
+  ctx.commands.push({ type: 'call', step, activity, args, retry });
+}
+
+/** Marks a call finished; false when the result belongs to no call in flight (a stale duplicate). */
+export function settle(ctx: Ctx, step: string): boolean {
+  if (!ctx.s.machine.calls[step]) return false;
+  delete ctx.s.machine.calls[step];
+  return true;
+}
+
+/** Starts delivering a message on the first channel; failures move it to the next (see messages.ts). */
+export function send(ctx: Ctx, step: string, purpose: NoticePurpose, text: string, round = 1): void {
+  ctx.s.machine.sends[step] = { purpose, text, channelIndex: 0, round };
+  sendOnChannel(ctx, step);
+}
+
+export function sendOnChannel(ctx: Ctx, step: string): void {
+  const pending = ctx.s.machine.sends[step]!;
+  const channel = rules(ctx).policy.apology.channels[pending.channelIndex]!;
+  ctx.s.machine.calls[`send:${step}`] = true;
+  ctx.commands.push({ type: 'send', step, purpose: pending.purpose, channel, outId: `${ctx.s.caseRef}:${step}:${channel}`, text: pending.text });
+}
+
+export function addMinutes(at: Date, minutes: number): string {
+  return iso(new Date(at.getTime() + minutes * 60_000));
+}
+
+export function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}

@@ -1,0 +1,217 @@
+/** Opening a case: the hold first, the rules, the first level's deadline, evidence, the acknowledgement. */
+import { formatDeadline } from '../calendar';
+import { acknowledgeDeadline, levelDeadline } from '../deadlines';
+import { defaultOwner } from '../escalation';
+import { ledgerFindings, orderNotFoundFinding, tripFindings, type LedgerFacts, type TripFacts } from '../evidence';
+import { acknowledgementText, escalationText } from '../notices';
+import { automaticSettlement } from '../settlement';
+import type { Level } from '../types';
+import { addMinutes, call, iso, record, refuse, rules, send, type Ctx } from './context';
+import type { IntakeArgs } from './events';
+import type { CaseRules, ChargeHold, DriverReport } from './state';
+import { decideCase, settlementFor } from './settling';
+
+/** How long a failed optional step waits before it is tried again in the background. */
+export const RETRY_MINUTES = { rules: 0.5, hold: 1, evidence: 5, oa: 15 } as const;
+/** Background retries of evidence before the case goes on with what it has. */
+export const EVIDENCE_ATTEMPTS = 5;
+
+export function onStarted(ctx: Ctx): void {
+  // The hold comes before anything else: no automatic charge may run while we look (story B).
+  call(ctx, 'hold', 'holdAutoCharge', { orderId: ctx.s.orderId, idempotencyKey: `${ctx.s.caseRef}:hold` }, 'hold');
+  call(ctx, 'rules', 'loadCaseRules', {}, 'rules');
+}
+
+export function onRules(ctx: Ctx, loaded: CaseRules): void {
+  const s = ctx.s;
+  s.machine.rules = loaded;
+  s.machine.rulesDone = true;
+  delete s.machine.retries.rules;
+  s.policyVersion = loaded.policy.version;
+  s.authorityFen = loaded.policy.authorityFen;
+  s.rulesSnapshot = loaded.snapshot;
+  record(ctx, s.createdBy.id, 'received', `complaint via ${s.channel}: ${s.description}`);
+  if (loaded.snapshot?.stale) record(ctx, 'system', 'rules_stale', `the rules files are broken; this case runs on the last good snapshot ${loaded.snapshot.snapshotId} of ${loaded.snapshot.loadedAt}`);
+  const received = new Date(s.receivedAt);
+  const ack = acknowledgeDeadline(loaded.policy, loaded.calendar, s.tier, received);
+  s.deadlines.push({ kind: 'acknowledge', at: iso(ack.at), warnAt: iso(ack.warnAt), provisional: ack.provisional });
+  s.flags.provisionalDeadline = ack.provisional;
+  // The customer's clock starts when the complaint was received, not when we got to it.
+  enterLevel(ctx, 1, 'new complaint', 'system', received);
+  begin(ctx);
+}
+
+export function onRulesFailed(ctx: Ctx, message: string): void {
+  record(ctx, 'system', 'provider_refused', `loading the case rules failed: ${message}`);
+  ctx.s.machine.retries.rules = addMinutes(ctx.now, RETRY_MINUTES.rules);
+}
+
+export function onHold(ctx: Ctx, hold: ChargeHold | null): void {
+  const s = ctx.s;
+  s.machine.holdDone = true;
+  delete s.machine.retries.hold;
+  if (hold) {
+    s.hold = hold;
+    record(ctx, 'system', 'charge_held', `automatic charge of ${hold.amountFen} fen due ${hold.dueAt} is held`);
+    if (s.flags.needsOps && s.opsReason?.startsWith('the automatic charge')) {
+      s.flags.needsOps = false;
+      s.opsReason = undefined;
+    }
+  }
+  begin(ctx);
+}
+
+/** The hold is not optional: it is retried until placed, and the case goes on meanwhile. */
+export function onHoldFailed(ctx: Ctx, message: string): void {
+  const s = ctx.s;
+  s.machine.holdDone = true;
+  record(ctx, 'system', 'provider_refused', `holding the automatic charge failed: ${message}; retrying`);
+  if (!s.machine.decision) s.machine.retries.hold = addMinutes(ctx.now, RETRY_MINUTES.hold);
+  begin(ctx);
+}
+
+/** Once the rules are known and the hold was tried, the case is under investigation. */
+function begin(ctx: Ctx): void {
+  const s = ctx.s;
+  if (s.status !== 'received' || !s.machine.rulesDone || !s.machine.holdDone) return;
+  s.status = 'investigating';
+  gatherEvidence(ctx);
+  if (s.tier === 'enterprise') notifyOa(ctx);
+  send(ctx, 'ack', 'acknowledgement', acknowledgementText(s.language, s.caseRef, new Date(s.machine.currentDeadline!.at), s.flags.provisionalDeadline));
+}
+
+export function notifyOa(ctx: Ctx): void {
+  const s = ctx.s;
+  call(
+    ctx,
+    'oa-dispute',
+    'notifyOaDispute',
+    {
+      orderId: s.orderId,
+      idempotencyKey: `${s.caseRef}:oa-dispute`,
+      language: s.machine.ledger?.language ?? 'zh',
+      text: oaDisputeText(s.machine.ledger?.language ?? 'zh', s.orderId, s.caseRef, s.nextDeadline!),
+    },
+    'optional',
+  );
+}
+
+/** The enterprise reads the OA in its own language, with times in Beijing time. */
+export function oaDisputeText(lang: 'zh' | 'en', orderId: string, caseRef: string, deadline: string): string {
+  const by = formatDeadline(new Date(deadline), lang);
+  return lang === 'zh'
+    ? `订单 ${orderId} 正在处理争议（投诉编号 ${caseRef}），承诺在 ${by} 前处理完毕。在此之前请勿审批该异常订单。`
+    : `Order ${orderId} is under dispute (complaint ${caseRef}); resolution promised by ${by}. Please do not approve the anomaly until then.`;
+}
+
+export function gatherEvidence(ctx: Ctx): void {
+  const s = ctx.s;
+  s.machine.evidenceStale = false;
+  s.machine.evidenceRuns += 1;
+  call(ctx, `evidence:${s.machine.evidenceRuns}`, 'gatherEvidence', { orderId: s.orderId, orderKind: s.orderKind }, 'optional');
+}
+
+export function evidenceInFlight(ctx: Ctx): boolean {
+  return Object.keys(ctx.s.machine.calls).some((k) => k.startsWith('evidence:'));
+}
+
+export function onEvidence(ctx: Ctx, evidence: { ledger: LedgerFacts | null; trip: TripFacts | null }): void {
+  const s = ctx.s;
+  delete s.machine.retries.evidence;
+  const first = s.machine.ledger === undefined;
+  s.machine.ledger = evidence.ledger;
+  s.machine.ledgerStale = false;
+  s.machine.trip = evidence.trip;
+  s.findings = findingsOf(s.orderId, evidence.ledger, evidence.trip, s.driverReports);
+  s.flags.orderNotFound = evidence.ledger === null;
+  s.owedFen = s.findings.reduce((sum, f) => sum + f.refundDueFen, 0);
+  if (first || s.findings.length > 0) {
+    record(ctx, 'system', 'evidence', s.findings.length ? s.findings.map((f) => f.summary.en).join('; ') : 'the payment ledger and trip trace show nothing wrong');
+  }
+  if (s.machine.evidenceStale && !s.machine.decision) return gatherEvidence(ctx);
+  settleAutomatically(ctx);
+}
+
+export function findingsOf(orderId: string, ledger: LedgerFacts | null, trip: TripFacts | null, reports: DriverReport[]) {
+  const admissions = reports.map((r) => ({ admittedFault: r.admittedFault, kind: r.kind }));
+  return [
+    ...(ledger ? ledgerFindings(ledger) : [orderNotFoundFinding(orderId)]),
+    ...(trip ? tripFindings(trip, admissions, ledger) : []),
+  ];
+}
+
+export function onEvidenceFailed(ctx: Ctx, message: string): void {
+  const s = ctx.s;
+  record(ctx, 'system', 'provider_refused', `gathering evidence failed: ${message}`);
+  if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, RETRY_MINUTES.evidence);
+}
+
+/** Agreed facts (the records prove the platform at fault) settle without anyone's approval. */
+function settleAutomatically(ctx: Ctx): void {
+  const s = ctx.s;
+  if (s.machine.decision || (s.status !== 'investigating' && s.status !== 'awaiting_customer')) return;
+  const auto = automaticSettlement(rules(ctx).policy, s.findings);
+  if (!auto) return;
+  decideCase(ctx, { kind: 'settle', settlement: settlementFor(ctx, { id: 'engine', role: 'system' }, { kind: 'compensation', refundFen: auto.refundFen, platformAtFault: true, reason: auto.reason, automatic: true }) });
+}
+
+export function enterLevel(ctx: Ctx, level: Level, reason: string, actor: string, at = ctx.now): void {
+  const s = ctx.s;
+  const { policy, calendar } = rules(ctx);
+  const previous = s.levels[s.levels.length - 1];
+  if (previous && !previous.leftAt) previous.leftAt = iso(at);
+  const deadline = levelDeadline(policy, calendar, s.tier, level, at);
+  s.level = level;
+  s.owner = defaultOwner(level);
+  s.flags.warned = false;
+  s.flags.provisionalDeadline = s.flags.provisionalDeadline || deadline.provisional;
+  s.levels.push({ level, owner: s.owner, enteredAt: iso(at), deadline: iso(deadline.at), reason });
+  s.deadlines.push({ kind: 'resolve', level, at: iso(deadline.at), warnAt: iso(deadline.warnAt), provisional: deadline.provisional });
+  s.nextDeadline = iso(deadline.at);
+  s.machine.currentDeadline = { at: iso(deadline.at), warnAt: iso(deadline.warnAt) };
+  record(ctx, actor, 'level_entered', `level ${level} (${s.owner}) until ${s.nextDeadline}: ${reason}`);
+}
+
+/** A new level and its fresh deadline, told to the customer at once (never held back by a wait). */
+export function escalateTo(ctx: Ctx, level: Level, reason: string, actor: string, breached: boolean): void {
+  const s = ctx.s;
+  if (s.status === 'awaiting_customer') {
+    s.status = 'investigating';
+    s.clockPausedRemainingMs = undefined;
+    record(ctx, actor, 'clock_resumed', 'the case moves up the ladder; the new level gets its own full time');
+  }
+  enterLevel(ctx, level, reason, actor);
+  send(ctx, `escalation-${s.levels.length}`, 'escalation', escalationText(s.language, s.caseRef, level, new Date(s.nextDeadline!), breached));
+}
+
+/** A report or a repeat on this order: the same key changes nothing; a new report refreshes the evidence. */
+export function onIntake(ctx: Ctx, args: IntakeArgs, created: boolean): void {
+  const s = ctx.s;
+  const reply = () => ({ complaintId: s.complaintId, caseRef: s.caseRef, created, status: s.status, level: s.level, nextDeadline: s.nextDeadline });
+  if (created) {
+    ctx.reply = reply();
+    return;
+  }
+  if (args.intakeKey && args.intakeKey in s.intakes) {
+    const first = s.intakes[args.intakeKey];
+    if (first && args.intakeBodyHash && first !== args.intakeBodyHash) {
+      refuse('input', 'this Idempotency-Key was used with a different request body; use a new key for a new request');
+    }
+    ctx.reply = { ...reply(), repeated: true };
+    return;
+  }
+  if (args.intakeKey) s.intakes[args.intakeKey] = args.intakeBodyHash ?? '';
+  record(ctx, args.actor.id, 'intake_joined', `another report on order ${s.orderId} joined this case`);
+  if (args.driverReport) addDriverReport(ctx, args.driverReport);
+  ctx.reply = reply();
+}
+
+export function addDriverReport(ctx: Ctx, report: DriverReport): void {
+  const s = ctx.s;
+  if (s.driverReports.some((r) => r.reportId === report.reportId)) return;
+  s.driverReports.push(report);
+  record(ctx, `driver:${report.driverId}`, 'driver_reported', `${report.admittedFault ? 'admits fault' : 'reports'} (${report.kind}): ${report.text}`);
+  if (s.machine.decision || s.status === 'received') return;
+  if (evidenceInFlight(ctx)) s.machine.evidenceStale = true;
+  else gatherEvidence(ctx);
+}
