@@ -16,6 +16,8 @@ import { meRouter } from './routes/me';
 import { metricsRouter } from './routes/metrics';
 import { MemoryStores, type WebhookStores } from './webhook-stores';
 import { paymentNotificationsRouter, type AlipayNotifyConfig, type WechatPayNotifyConfig } from './routes/payment-notifications';
+import { oaEventsConfigFromEnv, oaEventsRouter, type OaEventsConfig } from './routes/oa-events';
+import { readEnv } from '../config/env';
 
 export interface ApiConfig {
   taskQueue: string;
@@ -44,6 +46,8 @@ export interface ApiConfig {
   wechatpay?: WechatPayNotifyConfig;
   /** Alipay's public key (and the app's keys the SDK needs), for its deposit-back messages. */
   alipay?: AlipayNotifyConfig;
+  /** DingTalk / Feishu approval event verification and the rails that name an instance's order. */
+  oaEvents?: OaEventsConfig;
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
@@ -75,6 +79,8 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
 
   // Before the JSON parser too: WeChat Pay signs the raw bytes.
   app.use(paymentNotificationsRouter({ svc, wechatpay: config.wechatpay, alipay: config.alipay }));
+
+  app.use(oaEventsRouter(client, config.oaEvents ?? oaEventsConfigFromEnv(readEnv())));
 
   // Before the 64 kB JSON limit: the Web UI decodes whole histories in one call.
   app.use(

@@ -8,6 +8,7 @@ import { parseApiKeys } from './auth';
 import { webhookStores } from './webhook-stores';
 import { pem } from '../activities/rails/payment/from-env';
 import type { AlipayNotifyConfig, WechatPayNotifyConfig } from './routes/payment-notifications';
+import { oaEventsConfigFromEnv } from './routes/oa-events';
 
 export interface ApiServer {
   url: string;
@@ -39,6 +40,7 @@ export async function startApi(env: Env): Promise<ApiServer> {
       developmentKeys: !env.API_KEYS,
       wechatpay: wechatpayNotifyConfig(env),
       alipay: alipayNotifyConfig(env),
+      oaEvents: oaEventsConfigFromEnv(env),
     },
   });
   const server: Server = await new Promise((resolve) => {

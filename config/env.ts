@@ -87,6 +87,49 @@ export const envSchema = z.object({
   /** Where WeChat Pay posts refund results: this API's /payment-notifications/wechatpay/refunds, reachable from the internet. */
   WECHATPAY_NOTIFY_URL: z.string().url().optional(),
   WECHATPAY_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+
+  // --- Messaging rails (SMS and OA approvals): which adapter, and each rail's credentials. ---
+  // Endpoints left unset point at the simulators behind SMS_URL / OA_URL.
+  SMS_RAIL: z.enum(['internal', 'aliyun', 'tencent']).default('internal'),
+  OA_RAIL: z.enum(['internal', 'dingtalk', 'feishu']).default('internal'),
+  /** Templates and the codes each rail approved; read again when the file changes. */
+  SMS_TEMPLATES_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'sms-templates.json')),
+  /** A sent message without a success receipt within this window counts as undelivered. */
+  SMS_RECEIPT_WINDOW_MS: z.coerce.number().int().min(0).default(10_000),
+  /** How long the simulated carriers take to report (simulators only). */
+  SMS_SIMULATED_RECEIPT_DELAY_MS: z.coerce.number().int().min(0).default(200),
+  ALIYUN_SMS_ENDPOINT: z.string().optional(),
+  ALIYUN_SMS_PROTOCOL: z.enum(['http', 'https']).default('http'),
+  ALIYUN_ACCESS_KEY_ID: z.string().default('dev-aliyun-access-key'),
+  ALIYUN_ACCESS_KEY_SECRET: z.string().default('dev-aliyun-access-secret'),
+  TENCENT_SMS_ENDPOINT: z.string().optional(),
+  TENCENT_SMS_PROTOCOL: z.enum(['http://', 'https://']).default('http://'),
+  TENCENT_SECRET_ID: z.string().default('dev-tencent-secret-id'),
+  TENCENT_SECRET_KEY: z.string().default('dev-tencent-secret-key'),
+  TENCENT_SMS_REGION: z.string().default('ap-guangzhou'),
+  TENCENT_SMS_SDK_APP_ID: z.string().default('1400000001'),
+  DINGTALK_ENDPOINT: z.string().optional(),
+  DINGTALK_PROTOCOL: z.enum(['http', 'https']).default('http'),
+  DINGTALK_APP_KEY: z.string().default('dev-dingtalk-app-key'),
+  DINGTALK_APP_SECRET: z.string().default('dev-dingtalk-app-secret'),
+  DINGTALK_AGENT_ID: z.coerce.number().int().default(3001),
+  /** The travel tool's approval form (process code) whose instances carry our order ids. */
+  DINGTALK_PROCESS_CODE: z.string().default('PROC-TRAVEL-ANOMALY'),
+  /** The DingTalk user our comments are posted as (userId) and its unionId for the drive. */
+  DINGTALK_OPERATOR_USER_ID: z.string().default('complaint-bot'),
+  DINGTALK_OPERATOR_UNION_ID: z.string().default('complaint-bot-union'),
+  DINGTALK_EVENT_TOKEN: z.string().default('dev-dingtalk-event-token'),
+  /** 43 characters of base64 (DingTalk's EncodingAESKey). */
+  DINGTALK_EVENT_AES_KEY: z.string().length(43).default('ZGV2LWRpbmd0YWxrLWV2ZW50LWFlcy1rZXktMzItYnk'),
+  DINGTALK_CORP_ID: z.string().default('ding-dev-corp'),
+  FEISHU_BASE_URL: z.string().optional(),
+  FEISHU_APP_ID: z.string().default('cli_dev_feishu_app'),
+  FEISHU_APP_SECRET: z.string().default('dev-feishu-app-secret'),
+  FEISHU_APPROVAL_CODE: z.string().default('TRAVEL-ANOMALY-APPROVAL'),
+  /** The Feishu user (user_id) our comments are posted as. */
+  FEISHU_OPERATOR_USER_ID: z.string().default('complaint-bot'),
+  FEISHU_VERIFICATION_TOKEN: z.string().default('dev-feishu-verification-token'),
+  FEISHU_ENCRYPT_KEY: z.string().default('dev-feishu-encrypt-key'),
 });
 
 export type Env = z.infer<typeof envSchema>;

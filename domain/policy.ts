@@ -35,6 +35,8 @@ export const policySchema = z.object({
   chargeNoticeLeadMinutes: z.number().positive(),
   /** How long ops have, in the tier's clock, to act on a case that needs a person (a refused payment). */
   opsResolveMinutes: minutes,
+  /** Background retries of what the case went on without: the hold (until placed), evidence, the OA notice. */
+  retryMinutes: z.object({ hold: minutes, evidence: minutes, notices: minutes }),
   /** How often a refund the rail is still processing is asked after, besides its notification. */
   refundPollMinutes: minutes,
   /** Events after which a case continues as new, carrying its state (history stays bounded). */
@@ -83,6 +85,7 @@ export const DEFAULT_POLICY: Policy = {
   opsResolveMinutes: 4 * HOUR,
   continueAsNewEvents: 4_000,
   refundPollMinutes: 30,
+  retryMinutes: { hold: 1, evidence: 5, notices: 15 },
   apology: { attemptsPerChannel: 3, channels: ['sms', 'app'], retryEveryMinutes: 60 },
 };
 

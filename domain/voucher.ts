@@ -3,6 +3,7 @@
  * show his manager what was charged, what was refunded and why). JSON for systems, HTML to print.
  */
 import type { CaseRecord as ComplaintState } from './case/state';
+import { formatDeadline } from './calendar';
 import { formatFen } from './escalation';
 
 export interface Voucher {
@@ -26,7 +27,53 @@ export function voucherIssuedAt(state: ComplaintState): string {
   return apology?.at ?? state.closedAt ?? state.receivedAt;
 }
 
-export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(state)): Voucher {
+type Lang = 'zh' | 'en';
+const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
+
+const OUTCOME: Record<string, { zh: string; en: string }> = {
+  refunded: { zh: '已全额退款', en: 'refunded in full' },
+  partly_refunded: { zh: '部分退款或减免扣款', en: 'partly refunded or charged less' },
+  resolved: { zh: '已处理', en: 'resolved' },
+  rejected: { zh: '投诉不成立', en: 'not upheld' },
+  withdrawn: { zh: '已撤回', en: 'withdrawn' },
+};
+
+/** What money moved, named for what it is: a refund of a transaction, or a charge taken at less. */
+function moneyLines(state: ComplaintState, lang: Lang): string[] {
+  const lines: string[] = [];
+  const hold = state.hold;
+  if (hold?.status === 'captured' && hold.capturedFen !== undefined) {
+    lines.push(
+      hold.capturedFen < hold.amountFen
+        ? say(lang, `减免扣款：冻结 ${formatFen(hold.amountFen)}，实际扣款 ${formatFen(hold.capturedFen)}（少扣 ${formatFen(hold.amountFen - hold.capturedFen)}）`, `Reduced capture: ${formatFen(hold.amountFen)} held, ${formatFen(hold.capturedFen)} charged (${formatFen(hold.amountFen - hold.capturedFen)} less)`)
+        : say(lang, `扣款：${formatFen(hold.capturedFen)}`, `Charged: ${formatFen(hold.capturedFen)}`),
+    );
+  } else if (hold?.status === 'released') {
+    lines.push(say(lang, `冻结的 ${formatFen(hold.amountFen)} 已解除，未扣款`, `The held ${formatFen(hold.amountFen)} was released: nothing was charged`));
+  }
+  for (const r of state.refunds.filter((x) => x.status !== 'failed')) {
+    lines.push(say(lang, `退款 ${formatFen(r.amountFen)}（原交易 ${r.transactionRef ?? '-'}，退款单号 ${r.refundId}）`, `Refund of ${formatFen(r.amountFen)} (transaction ${r.transactionRef ?? '-'}, refund reference ${r.refundId})`));
+  }
+  const st = state.settlement;
+  if (st && st.feeFen > 0) lines.push(say(lang, `手续费 ${formatFen(st.feeFen)}（${st.feeRule}）`, `Fee ${formatFen(st.feeFen)} (${st.feeRule})`));
+  return lines;
+}
+
+const TIMELINE_KINDS: Record<string, { zh: string; en: string }> = {
+  received: { zh: '收到投诉', en: 'Complaint received' },
+  charge_held: { zh: '暂停订单的自动扣款', en: 'Automatic charge of the order held' },
+  evidence: { zh: '核查支付记录与行程轨迹', en: 'Payment ledger and trip trace checked' },
+  decided_settle: { zh: '作出退款决定', en: 'Settlement decided' },
+  decided_resolve: { zh: '作出处理决定', en: 'Resolution decided' },
+  decided_reject: { zh: '作出不予支持的决定', en: 'Complaint not upheld' },
+  charge_captured: { zh: '按更正后的金额扣款', en: 'Charge taken at the corrected amount' },
+  charge_released: { zh: '解除冻结，未扣款', en: 'Hold released, nothing charged' },
+  refunded: { zh: '退款完成', en: 'Refund completed' },
+  closed: { zh: '结案', en: 'Case closed' },
+};
+
+/** The enterprise reads it in its own language (Chinese unless the order says English), times in Beijing time. */
+export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(state), lang: Lang = state.oaLanguage ?? 'zh'): Voucher {
   return {
     voucherNo: `V-${state.caseRef}`,
     complaintId: state.complaintId,
@@ -36,12 +83,13 @@ export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(s
     issuedAt,
     outcome: state.outcome ?? state.status,
     explanation: [
-      ...state.findings.map((f) => f.summary.en),
-      ...(state.settlement ? [state.settlement.reason] : []),
+      ...state.findings.map((f) => f.summary[lang]),
+      ...moneyLines(state, lang),
+      ...(state.settlement ? [state.settlement.automatic ? say(lang, '系统记录已证明平台责任，按规定自动处理', 'The records prove the platform at fault: settled automatically') : state.settlement.reason] : []),
       ...(state.resolutionSummary ? [state.resolutionSummary] : []),
     ],
     charge: { heldFen: state.hold?.amountFen, capturedFen: state.hold?.capturedFen, status: state.hold?.status },
-    refunds: state.refunds.map((r) => ({ reference: r.outRequestNo, amountFen: r.amountFen, at: r.at })),
+    refunds: state.refunds.filter((r) => r.status !== 'failed').map((r) => ({ reference: r.refundId, amountFen: r.amountFen, at: r.at })),
     settlement: state.settlement && {
       refundFen: state.settlement.refundFen,
       feeFen: state.settlement.feeFen,
@@ -51,8 +99,8 @@ export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(s
       at: state.settlement.at,
     },
     timeline: state.events
-      .filter((e) => ['received', 'charge_held', 'evidence', 'decided_settle', 'decided_resolve', 'decided_reject', 'charge_captured', 'charge_released', 'refunded', 'closed'].includes(e.kind))
-      .map((e) => ({ at: e.at, what: e.text })),
+      .filter((e) => e.kind in TIMELINE_KINDS)
+      .map((e) => ({ at: formatDeadline(new Date(e.at), lang), what: TIMELINE_KINDS[e.kind]![lang] })),
   };
 }
 
@@ -70,11 +118,11 @@ export function voucherHtml(v: Voucher): string {
 ${row('Voucher 凭证号', v.voucherNo)}
 ${row('Complaint 投诉编号', v.caseRef)}
 ${row('Order 订单号', v.orderId)}
-${row('Issued 开具时间', v.issuedAt)}
-${row('Outcome 结果', v.outcome)}
+${row('Issued 开具时间', formatDeadline(new Date(v.issuedAt), 'zh'))}
+${row('Outcome 结果', `${OUTCOME[v.outcome]?.zh ?? v.outcome} / ${OUTCOME[v.outcome]?.en ?? v.outcome}`)}
 ${row('Charge held 冻结金额', money(v.charge.heldFen))}
 ${row('Charged 实际扣款', money(v.charge.capturedFen))}
-${v.refunds.map((r) => row(`Refund 退款 ${r.reference}`, `${money(r.amountFen)} @ ${r.at}`)).join('\n')}
+${v.refunds.map((r) => row(`Refund 退款 ${r.reference}`, `${money(r.amountFen)} · ${formatDeadline(new Date(r.at), 'zh')}`)).join('\n')}
 ${v.settlement ? row('Fee 手续费', `${money(v.settlement.feeFen)} (${v.settlement.feeRule})`) : ''}
 </table>
 <h2>说明 / Explanation</h2><ul>${v.explanation.map((e) => `<li>${escapeHtml(e)}</li>`).join('')}</ul>

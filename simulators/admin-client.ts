@@ -11,6 +11,7 @@ import type { FaultInput, FaultService, FaultState } from './lib/faults';
 import type { OaService } from './oa/service';
 import type { PaymentService } from './payment/service';
 import type { SmsService } from './sms/service';
+import type { RailSimulators } from './rails';
 
 export type FaultRequest = Omit<FaultInput, 'rate'> & { rate?: number };
 
@@ -19,6 +20,7 @@ export interface SimulatorStats {
   payment: ReturnType<PaymentService['stats']>;
   sms: ReturnType<SmsService['stats']>;
   oa: ReturnType<OaService['stats']>;
+  rails: ReturnType<RailSimulators['stats']>;
   faults: Record<FaultService, FaultState>;
 }
 

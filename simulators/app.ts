@@ -21,6 +21,8 @@ import { wechatpayAdminRouter, wechatpayCredentialsRouter } from './wechatpay/ad
 import { loadOrCreateWechatPayCredentials } from './wechatpay/keys';
 import { wechatpayRouter } from './wechatpay/routes';
 import { WechatPayService } from './wechatpay/service';
+import { keepRawBody } from './lib/raw-body';
+import { createRailSimulators, type RailSimulatorOptions, type RailSimulators } from './rails';
 
 export interface SimulatorApiKeys {
   payment: string;
@@ -35,6 +37,8 @@ export interface SimulatorOptions {
   autoChargeIntervalMs?: number;
   /** Default: PAYMENT_API_KEY / SMS_API_KEY / OA_API_KEY from the environment (dev defaults). */
   apiKeys?: SimulatorApiKeys;
+  /** Credentials, template catalog and receipt delay of the Aliyun / Tencent / DingTalk / Feishu stand-ins. */
+  rails?: Partial<RailSimulatorOptions>;
 }
 
 export interface SimulatorState {
@@ -46,6 +50,7 @@ export interface SimulatorState {
   alipay: () => AlipayCredentials;
   alipayDepositBacks: AlipayDepositBacks;
   wechatpay: WechatPayService;
+  rails: RailSimulators;
 }
 
 export interface SimulatorApp {
@@ -58,29 +63,33 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
   const now = opts.now ?? (() => new Date());
   const keys = opts.apiKeys ?? keysFromEnv();
   const payment = new PaymentService(opts.dataDir, now);
+  const faults = new Faults();
   // Made on first use: a key pair and a certificate cost seconds, and most runs never touch a rail.
   const alipay = once(() => loadOrCreateAlipayCredentials(opts.dataDir));
   const state: SimulatorState = {
     payment,
     sms: new SmsService(opts.dataDir, now),
     oa: new OaService(opts.dataDir, now),
-    faults: new Faults(),
+    faults,
     alipay,
     alipayDepositBacks: new AlipayDepositBacks(opts.dataDir, payment, alipay, now),
     wechatpay: new WechatPayService(opts.dataDir, payment, once(() => loadOrCreateWechatPayCredentials(opts.dataDir)), now),
+    rails: createRailSimulators(opts.dataDir, now, faults, opts.rails),
   };
 
   const app = express();
   app.disable('x-powered-by');
   // Attachments (vouchers) travel as strings inside JSON.
   // The raw bytes too: WeChat Pay's request signature is over the body exactly as sent.
-  app.use(express.json({ limit: '5mb', verify: (req, _res, buf) => ((req as unknown as { rawBody: Buffer }).rawBody = buf) }));
+  app.use(express.json({ limit: '5mb', verify: keepRawBody }));
+  // The payment rails parse their own forms; they share the payment fault switch.
+  app.use('/alipay', express.urlencoded({ extended: false }), state.faults.middleware('payment'), alipayRouter(state.payment, state.alipay, state.alipayDepositBacks));
+  app.use('/wechatpay', state.faults.middleware('payment'), wechatpayRouter(state.payment, state.wechatpay));
+  // Signed bodies of the messaging rails (forms, uploads) stay bytes: the signature is over them.
+  app.use(express.raw({ type: ['application/x-www-form-urlencoded', 'application/octet-stream', 'multipart/form-data'], limit: '5mb' }));
   app.use('/payment', requireBearer(keys.payment, 'payment'), state.faults.middleware('payment'), paymentRouter(state.payment));
   app.use('/sms', requireBearer(keys.sms, 'sms'), state.faults.middleware('sms'), smsRouter(state.sms, state.faults));
   app.use('/oa', requireBearer(keys.oa, 'oa'), state.faults.middleware('oa'), oaRouter(state.oa));
-  // The rails share the payment fault switch: one outage hits whichever rail the worker uses.
-  app.use('/alipay', express.urlencoded({ extended: false }), state.faults.middleware('payment'), alipayRouter(state.payment, state.alipay, state.alipayDepositBacks));
-  app.use('/wechatpay', state.faults.middleware('payment'), wechatpayRouter(state.payment, state.wechatpay));
   app.use('/_admin/alipay', alipayAdminRouter(state.alipay, state.alipayDepositBacks));
   app.use('/_admin/wechatpay', wechatpayAdminRouter(state.wechatpay), wechatpayCredentialsRouter(state.wechatpay));
   app.post('/_admin/reset', (_req, _res, next) => {
@@ -88,6 +97,7 @@ export function createSimulatorApp(opts: SimulatorOptions): SimulatorApp {
     state.alipayDepositBacks.reset();
     next();
   });
+  state.rails.mount(app);
   app.use('/_admin', adminRouter(state));
   app.use(notFound);
   app.use(errorHandler);

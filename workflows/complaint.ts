@@ -119,7 +119,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
           retry: { maximumAttempts: policy.apology.attemptsPerChannel, initialInterval: '500 ms', backoffCoefficient: 2 },
         });
         const step = `send:${command.step}`;
-        void sendCustomerMessage({ outId: command.outId, phone: input.customer.phone, text: command.text, channel: command.channel }).then(
+        void sendCustomerMessage({ outId: command.outId, phone: input.customer.phone, text: command.text, channel: command.channel, ...(command.template ? { template: command.template } : {}) }).then(
           (result) => inbox.push({ type: 'call_done', step, result }),
           (err) => inbox.push(failureEvent(step, err)),
         );

@@ -8,6 +8,7 @@ import { CASE_WORKERS, STAFF } from '../auth';
 import * as res from '../response-schemas';
 import * as req from '../schemas';
 import { ALIPAY_REFUND_NOTIFY_PATH, WECHATPAY_REFUND_NOTIFY_PATH, alipayMessageSchema, wechatpayNotificationSchema } from '../routes/payment-notifications';
+import * as oaEvents from '../routes/oa-events';
 
 export type Auth = 'apiKey' | 'signature' | 'none';
 
@@ -79,10 +80,13 @@ export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
   ['DriverReport', req.driverReportBodySchema],
   ['WechatPayRefundNotification', wechatpayNotificationSchema],
   ['AlipayDepositBackMessage', alipayMessageSchema],
+  ['EncryptedOaEvent', oaEvents.encryptedBody],
   ...(Object.entries(req.actionSchemas) as Array<[req.ActionName, z.ZodType]>).map(([name, schema]): [string, z.ZodType] => [ACTION_BODY_IDS[name], schema]),
 ];
 export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
   ['Problem', res.problemSchema],
+  ['DingTalkEventReply', oaEvents.dingTalkReply],
+  ['FeishuEventReply', oaEvents.feishuReply],
   ['IntakeResult', res.intakeResultSchema],
   ['IntakeOpening', res.intakeOpeningSchema],
   ['DriverIntake', res.driverIntakeSchema],
@@ -299,6 +303,34 @@ export const ROUTES: RouteDoc[] = [
     body: { schema: alipayMessageSchema, contentType: 'application/x-www-form-urlencoded' },
     success: { status: 200, description: 'the word success, which stops Alipay retrying', contentType: 'text/plain' },
     errors: [400, 401, 413, 415, 503],
+  },
+  {
+    method: 'post',
+    path: '/oa-events/dingtalk',
+    tag: 'webhooks',
+    summary: "DingTalk's approval event subscription (bpms_instance_change): an approved or rejected instance signals the order's case",
+    description: 'Verified by the rail, not keyed: signature is SHA-1 over the sorted event token, timestamp, nonce and `encrypt`; the body is AES-256-CBC with the EncodingAESKey. The answer is "success" in the same envelope.',
+    auth: 'none',
+    query: oaEvents.dingTalkQuery,
+    body: { schema: oaEvents.encryptedBody },
+    success: { status: 200, description: 'the event was taken (the case, if one is open for the order, is signalled)', schema: oaEvents.dingTalkReply },
+    errors: [400, 401, 413, 415],
+  },
+  {
+    method: 'post',
+    path: '/oa-events/feishu',
+    tag: 'webhooks',
+    summary: "Feishu/Lark's approval event subscription (approval_instance): an approved or rejected instance signals the order's case",
+    description: 'Verified by the rail, not keyed: X-Lark-Signature is SHA-256 hex over X-Lark-Request-Timestamp + X-Lark-Request-Nonce + the Encrypt Key + the raw body; the body is AES-256-CBC with SHA-256 of the Encrypt Key, and the event must carry the verification token.',
+    auth: 'none',
+    headers: {
+      'X-Lark-Request-Timestamp': { schema: z.string().regex(/^[0-9]{10}$/), description: 'unix seconds; must be within 5 minutes of the server clock' },
+      'X-Lark-Request-Nonce': { schema: z.string().min(1), description: 'signed with the body' },
+      'X-Lark-Signature': { schema: z.string().regex(/^[0-9a-f]{64}$/), description: 'the signature described above' },
+    },
+    body: { schema: oaEvents.encryptedBody },
+    success: { status: 200, description: 'the event was taken: whether an open case was signalled, or the URL-verification challenge', schema: oaEvents.feishuReply },
+    errors: [400, 401, 413, 415],
   },
   {
     method: 'get',

@@ -49,6 +49,7 @@ const WORDING = {
   nothing_for_ops: [['status'], (p) => t('why.nothingForOps', { status: label('status', p.status) })],
   not_money: [[], () => t('why.notMoney')],
   apology_first: [[], () => t('why.apologyFirst')],
+  hold_first: [[], () => t('why.holdFirst')],
   owned_by_me: [[], () => t('why.ownedByMe')],
   opening: [[], () => t('why.opening')],
 };

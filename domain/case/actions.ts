@@ -95,6 +95,9 @@ function proposal(ctx: Ctx, args: Record<string, unknown>): Proposal {
   if (refundFen > 0 && ctx.s.flags.orderNotFound) {
     refuse('input', `the payment system does not know order ${ctx.s.orderId}; no money can move until a person finds the order`, { code: 'order_not_found' });
   }
+  if (kind === 'cancellation' && ctx.s.machine.ledger === undefined) {
+    refuse('state', "the order's records are not read yet, and its tariff decides any fee: try again in a moment", { code: 'records_pending' });
+  }
   if (kind === 'cancellation' && provenFault(ctx)) {
     const proof = ctx.s.findings.filter((f) => f.platformAtFault).map((f) => f.summary.en).join('; ');
     refuse('input', `the records prove the platform at fault (${proof}); this cannot be settled as a cancellation with a fee: settle it as compensation`, { code: 'proven_fault' });
@@ -238,6 +241,7 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
     guard(ctx, actor) {
       opsOrSupervisor(ctx, actor);
       if (ctx.s.manual!.step === 'apology') refuse('state', 'the apology itself is what failed: retry its delivery; a case never closes without it', { code: 'apology_first' });
+      if (ctx.s.manual!.step === 'hold') refuse('state', 'whether the charge is held must be known before the case can close: retry once the payment system answers', { code: 'hold_first' });
     },
     apply(ctx, actor, args) {
       ACTION_DEFS['close-with-apology'].guard(ctx, actor);

@@ -3,6 +3,7 @@ import { toShanghaiIso } from '../calendar';
 import type { Policy } from '../policy';
 import type { CalendarSnapshot } from '../calendar';
 import { type ActivityName, type Command, Refused, type RefusalKind, type RetryClass } from './events';
+import type { TemplateRef } from '../templates';
 import type { ComplaintState, NoticePurpose } from './state';
 
 export interface Ctx {
@@ -43,8 +44,8 @@ export function settle(ctx: Ctx, step: string): boolean {
 }
 
 /** Starts delivering a message on the first channel; failures move it to the next (see messages.ts). */
-export function send(ctx: Ctx, step: string, purpose: NoticePurpose, text: string, round = 1): void {
-  ctx.s.machine.sends[step] = { purpose, text, channelIndex: 0, round };
+export function send(ctx: Ctx, step: string, purpose: NoticePurpose, text: string, round = 1, template?: TemplateRef): void {
+  ctx.s.machine.sends[step] = { purpose, text, channelIndex: 0, round, ...(template ? { template } : {}) };
   sendOnChannel(ctx, step);
 }
 
@@ -52,7 +53,7 @@ export function sendOnChannel(ctx: Ctx, step: string): void {
   const pending = ctx.s.machine.sends[step]!;
   const channel = rules(ctx).policy.apology.channels[pending.channelIndex]!;
   ctx.s.machine.calls[`send:${step}`] = true;
-  ctx.commands.push({ type: 'send', step, purpose: pending.purpose, channel, outId: `${ctx.s.caseRef}:${step}:${channel}`, text: pending.text });
+  ctx.commands.push({ type: 'send', step, purpose: pending.purpose, channel, outId: `${ctx.s.caseRef}:${step}:${channel}`, text: pending.text, ...(pending.template ? { template: pending.template } : {}) });
 }
 
 export function addMinutes(at: Date, minutes: number): string {

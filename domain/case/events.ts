@@ -1,4 +1,5 @@
 /** What the case machine hears (events) and what it asks the interpreter to do (commands). */
+import type { TemplateRef } from '../templates';
 import type { Level } from '../types';
 import type { Actor, DriverReport, NoticePurpose } from './state';
 
@@ -70,7 +71,7 @@ export interface Timer {
 
 export type Command =
   | { type: 'call'; step: string; activity: ActivityName; args: unknown; retry: RetryClass }
-  | { type: 'send'; step: string; purpose: NoticePurpose; channel: 'sms' | 'app'; outId: string; text: string }
+  | { type: 'send'; step: string; purpose: NoticePurpose; channel: 'sms' | 'app'; outId: string; text: string; template?: TemplateRef }
   | { type: 'start_timer'; timer: Timer }
   | { type: 'cancel_timer'; id: string }
   | { type: 'upsert'; attributes: SearchView };

@@ -4,11 +4,11 @@
  * `now` comes in with the event, and the workflow only interprets what comes out.
  */
 import { ACTION_DEFS, deciding, limitOf, refuseAuthority, withinAuthority } from './actions';
-import { clone, record, settle, type Ctx } from './context';
+import { clone, record, rules, settle, type Ctx } from './context';
 import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type RefundArrival, type SearchView } from './events';
 import { onSendDone, onSendFailed } from './messages';
-import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted, RETRY_MINUTES } from './opening';
-import { onMovementDone, onMovementFailed, onRefundResult, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
+import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted } from './opening';
+import { decideMoney, onMovementDone, onMovementFailed, onRefundResult, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
 import { desiredTimers, onTimer, timerCommands } from './timers';
 import type { Actor, CaseRules, ChargeHold, ComplaintState } from './state';
 import { resumeClock } from './waiting';
@@ -96,7 +96,13 @@ function handle(ctx: Ctx, event: CaseEvent): void {
 function onCallDone(ctx: Ctx, step: string, result: unknown): void {
   const s = ctx.s;
   if (step === 'rules') return onRules(ctx, result as CaseRules);
-  if (step === 'hold') return onHold(ctx, result as ChargeHold | null);
+  if (step === 'hold') {
+    onHold(ctx, result as ChargeHold | null);
+    // A decision that waited to know the hold goes on now.
+    if (s.status === 'settling' && !s.machine.money && !s.machine.awaitingLedger) return decideMoney(ctx);
+    if (s.status === 'needs_manual' && s.manual?.step === 'hold') return decideMoney(ctx);
+    return;
+  }
   if (step.startsWith('evidence:')) {
     onEvidence(ctx, result as Parameters<typeof onEvidence>[1]);
     // Money waits for the ledger: a decision taken before it (or a re-plan) goes on from here.
@@ -136,7 +142,7 @@ function onCallFailed(ctx: Ctx, step: string, message: string, status?: number, 
   }
   if (step === 'oa-dispute') {
     record(ctx, 'system', 'provider_refused', `telling the OA approval failed: ${message}`);
-    if (!s.machine.decision) s.machine.retries.oa = addMinutes(ctx.now, RETRY_MINUTES.oa);
+    if (!s.machine.decision) s.machine.retries.oa = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.notices);
     return;
   }
   if (step.startsWith('send:')) return onSendFailed(ctx, step.slice(5), message);

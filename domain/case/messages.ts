@@ -2,6 +2,7 @@
 import { acknowledgementText } from '../notices';
 import { addMinutes, iso, record, rules, send, sendOnChannel, type Ctx } from './context';
 import { needsManual, onApologyDelivered } from './settling';
+import { acknowledgementTemplate } from './sms-templates';
 
 /** Acknowledgement rounds in all, the first included, before it is left to the apology. */
 export const ACK_ROUNDS = 6;
@@ -19,6 +20,11 @@ export function onSendDone(ctx: Ctx, step: string, result: { status?: 'sent' | '
     s.machine.ackDelivered = true;
     s.acknowledgedAt = iso(ctx.now);
     delete s.machine.retries.ack;
+    // Late, but it reached the customer: ops no longer need to.
+    if (s.machine.ackMissed && s.opsReason?.startsWith('the acknowledgement')) {
+      s.flags.needsOps = s.status === 'needs_manual';
+      s.opsReason = s.status === 'needs_manual' ? s.manual?.reason : undefined;
+    }
   } else if (pending.purpose === 'apology') {
     onApologyDelivered(ctx);
   }
@@ -57,5 +63,6 @@ export function retryAcknowledgement(ctx: Ctx): void {
   if (s.machine.ackDelivered || s.apologyDelivered || s.status === 'closed') return;
   s.machine.ackRound += 1;
   const first = s.levels[0];
-  send(ctx, `ack-retry-${s.machine.ackRound}`, 'acknowledgement', acknowledgementText(s.language, s.caseRef, new Date(first!.deadline), s.flags.provisionalDeadline), s.machine.ackRound);
+  const by = new Date(first!.deadline);
+  send(ctx, `ack-retry-${s.machine.ackRound}`, 'acknowledgement', acknowledgementText(s.language, s.caseRef, by, s.flags.provisionalDeadline), s.machine.ackRound, acknowledgementTemplate(s.language, s.caseRef, by));
 }

@@ -9,10 +9,11 @@ import type { Level } from '../types';
 import { addMinutes, call, iso, record, refuse, rules, send, type Ctx } from './context';
 import type { IntakeArgs } from './events';
 import type { CaseRules, ChargeHold, DriverReport } from './state';
-import { decideCase, settlementFor } from './settling';
+import { decideCase, needsManual, settlementFor } from './settling';
+import { acknowledgementTemplate, escalationTemplate } from './sms-templates';
 
-/** How long a failed optional step waits before it is tried again in the background. */
-export const RETRY_MINUTES = { rules: 0.5, hold: 1, evidence: 5, oa: 15 } as const;
+/** The rules are what the policy comes from: before they load, their retry interval is fixed. */
+export const RULES_RETRY_MINUTES = 0.5;
 /** Background retries of evidence before the case goes on with what it has. */
 export const EVIDENCE_ATTEMPTS = 5;
 
@@ -43,12 +44,13 @@ export function onRules(ctx: Ctx, loaded: CaseRules): void {
 
 export function onRulesFailed(ctx: Ctx, message: string): void {
   record(ctx, 'system', 'provider_refused', `loading the case rules failed: ${message}`);
-  ctx.s.machine.retries.rules = addMinutes(ctx.now, RETRY_MINUTES.rules);
+  ctx.s.machine.retries.rules = addMinutes(ctx.now, RULES_RETRY_MINUTES);
 }
 
 export function onHold(ctx: Ctx, hold: ChargeHold | null): void {
   const s = ctx.s;
   s.machine.holdDone = true;
+  s.machine.holdFailed = false;
   delete s.machine.retries.hold;
   if (hold) {
     s.hold = hold;
@@ -66,7 +68,14 @@ export function onHoldFailed(ctx: Ctx, message: string): void {
   const s = ctx.s;
   s.machine.holdDone = true;
   record(ctx, 'system', 'provider_refused', `holding the automatic charge failed: ${message}; retrying`);
-  if (!s.machine.decision) s.machine.retries.hold = addMinutes(ctx.now, RETRY_MINUTES.hold);
+  // The policy may not be loaded yet (the hold and the rules go out together).
+  const every = s.machine.rules?.policy.retryMinutes.hold ?? 1;
+  s.machine.holdFailed = true;
+  if (s.status === 'settling' && !s.machine.money) {
+    // The decision waits to know whether the charge is held: a person must find out.
+    return needsManual(ctx, 'hold', `the payment system does not confirm whether the automatic charge is held: ${message}`);
+  }
+  s.machine.retries.hold = addMinutes(ctx.now, every);
   begin(ctx);
 }
 
@@ -76,12 +85,13 @@ function begin(ctx: Ctx): void {
   if (s.status !== 'received' || !s.machine.rulesDone || !s.machine.holdDone) return;
   s.status = 'investigating';
   gatherEvidence(ctx);
-  if (s.tier === 'enterprise') notifyOa(ctx);
-  send(ctx, 'ack', 'acknowledgement', acknowledgementText(s.language, s.caseRef, new Date(s.machine.currentDeadline!.at), s.flags.provisionalDeadline));
+  const by = new Date(s.machine.currentDeadline!.at);
+  send(ctx, 'ack', 'acknowledgement', acknowledgementText(s.language, s.caseRef, by, s.flags.provisionalDeadline), 1, acknowledgementTemplate(s.language, s.caseRef, by));
 }
 
 export function notifyOa(ctx: Ctx): void {
   const s = ctx.s;
+  s.machine.oaTold = true;
   call(
     ctx,
     'oa-dispute',
@@ -125,6 +135,9 @@ export function onEvidence(ctx: Ctx, evidence: { ledger: LedgerFacts | null; tri
   s.findings = findingsOf(s.orderId, evidence.ledger, evidence.trip, s.driverReports);
   s.flags.orderNotFound = evidence.ledger === null;
   s.owedFen = s.findings.reduce((sum, f) => sum + f.refundDueFen, 0);
+  s.oaLanguage = evidence.ledger?.language ?? s.oaLanguage ?? 'zh';
+  // The OA is told once the order's own data (its language) is known, in the same step.
+  if (first && s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
   if (first || s.findings.length > 0) {
     record(ctx, 'system', 'evidence', s.findings.length ? s.findings.map((f) => f.summary.en).join('; ') : 'the payment ledger and trip trace show nothing wrong');
   }
@@ -143,7 +156,9 @@ export function findingsOf(orderId: string, ledger: LedgerFacts | null, trip: Tr
 export function onEvidenceFailed(ctx: Ctx, message: string): void {
   const s = ctx.s;
   record(ctx, 'system', 'provider_refused', `gathering evidence failed: ${message}`);
-  if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, RETRY_MINUTES.evidence);
+  if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.evidence);
+  // Without the order's data the OA is told all the same, in Chinese.
+  else if (s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
 }
 
 /** Agreed facts (the records prove the platform at fault) settle without anyone's approval. */
@@ -181,7 +196,8 @@ export function escalateTo(ctx: Ctx, level: Level, reason: string, actor: string
     record(ctx, actor, 'clock_resumed', 'the case moves up the ladder; the new level gets its own full time');
   }
   enterLevel(ctx, level, reason, actor);
-  send(ctx, `escalation-${s.levels.length}`, 'escalation', escalationText(s.language, s.caseRef, level, new Date(s.nextDeadline!), breached));
+  const by = new Date(s.nextDeadline!);
+  send(ctx, `escalation-${s.levels.length}`, 'escalation', escalationText(s.language, s.caseRef, level, by, breached), 1, escalationTemplate(s.language, s.caseRef, level, by));
 }
 
 /** A report or a repeat on this order: the same key changes nothing; a new report refreshes the evidence. */

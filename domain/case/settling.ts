@@ -7,6 +7,7 @@ import { apologyReason, apologyText } from '../notices';
 import { settlementOutcome, whatHappened } from '../settlement';
 import { addMinutes, call, iso, record, rules, send, type Ctx } from './context';
 import { gatherEvidence } from './opening';
+import { apologyTemplate } from './sms-templates';
 import { publicView, type Actor, type CaseDecision, type Refund, type Settlement } from './state';
 
 /** Automatic retries of a refused money step or voucher before the case waits for a person. */
@@ -67,7 +68,6 @@ export function decideCase(ctx: Ctx, decision: CaseDecision): void {
   s.machine.decision = decision;
   s.pendingProposal = undefined;
   s.clockPausedRemainingMs = undefined;
-  delete s.machine.retries.hold;
   delete s.machine.retries.evidence;
   if (decision.kind === 'settle') {
     s.settlement = decision.settlement;
@@ -78,6 +78,21 @@ export function decideCase(ctx: Ctx, decision: CaseDecision): void {
     record(ctx, decision.actor.id, `decided_${decision.kind}`, decision.reason);
   }
   s.status = 'settling';
+  decideMoney(ctx);
+}
+
+/** Plans the money once what it rests on is known: whether the charge is held, and the ledger. */
+export function decideMoney(ctx: Ctx): void {
+  const s = ctx.s;
+  const decision = s.machine.decision!;
+  if (s.status === 'needs_manual') leaveManual(ctx);
+  s.status = 'settling';
+  if (s.machine.holdFailed) {
+    // The provider may hold the charge though its answer was lost: ask again before any money moves.
+    delete s.machine.retries.hold;
+    if (!s.machine.calls.hold) call(ctx, 'hold', 'holdAutoCharge', { orderId: s.orderId, idempotencyKey: `${s.caseRef}:hold` }, 'hold');
+    return;
+  }
   if ((s.machine.ledger === undefined || s.machine.ledgerStale) && reliefOf(decision) > 0) {
     // Money is planned on the ledger's net position; without it nothing can be paid safely.
     s.machine.awaitingLedger = true;
@@ -285,10 +300,13 @@ export function resumeManual(ctx: Ctx, actor: string, automatic: boolean): void 
     s.status = 'apologizing';
     const round = (s.machine.sends.apology?.round ?? s.machine.apologyRound ?? 1) + 1;
     s.machine.apologyRound = round;
-    send(ctx, `apology-retry-${round}`, 'apology', s.machine.apologyText!, round);
+    send(ctx, `apology-retry-${round}`, 'apology', s.machine.apologyText!, round, s.machine.apologyTemplate);
   } else if (step === 'voucher') {
     s.status = 'apologizing';
     deliverVoucher(ctx);
+  } else if (step === 'hold') {
+    s.status = 'settling';
+    call(ctx, 'hold', 'holdAutoCharge', { orderId: s.orderId, idempotencyKey: `${s.caseRef}:hold` }, 'hold');
   }
 }
 
@@ -339,9 +357,11 @@ export function apologize(ctx: Ctx): void {
     decidedAt: ctx.now,
     reason: apologyReason(decision),
   });
+  const template = apologyTemplate(s.language, { caseRef: s.caseRef, outcome, findings: s.findings, reliefFen: relief, reference: s.refunds.find((r) => r.status === 'succeeded')?.refundId, at: ctx.now });
   s.machine.apologyText = text;
+  s.machine.apologyTemplate = template;
   s.machine.apologyRound = 1;
-  send(ctx, 'apology', 'apology', text);
+  send(ctx, 'apology', 'apology', text, 1, template);
 }
 
 export function onApologyDelivered(ctx: Ctx): void {
@@ -367,6 +387,8 @@ export function onVoucher(ctx: Ctx, result: { instanceId: string } | null): void
 
 export function close(ctx: Ctx): void {
   const s = ctx.s;
+  s.flags.needsOps = false;
+  s.opsReason = undefined;
   s.status = 'closed';
   s.closedAt = iso(ctx.now);
   s.nextDeadline = undefined;

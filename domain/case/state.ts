@@ -8,6 +8,7 @@ import type { Finding, LedgerFacts, TripFacts } from '../evidence';
 import type { SettlementKind } from '../fees';
 import type { Claim, Movement } from '../money';
 import type { Policy } from '../policy';
+import type { TemplateRef } from '../templates';
 import type { Category, Channel, Language, Level, OrderKind, Outcome, StaffRole, Status, Tier } from '../types';
 
 export interface Actor {
@@ -161,6 +162,8 @@ export type CaseDecision =
 export interface Send {
   purpose: NoticePurpose;
   text: string;
+  /** The approved SMS template and its parameters, for rails that send templates only. */
+  template?: TemplateRef;
   channelIndex: number;
   round: number;
 }
@@ -204,8 +207,12 @@ export interface MachineState {
   voucherDone: boolean;
   chargeDisputeTold: boolean;
   apologyText?: string;
+  apologyTemplate?: TemplateRef;
   apologyRound?: number;
   ackMissed?: boolean;
+  oaTold?: boolean;
+  /** The last hold attempt failed: whether the charge is held is not known. */
+  holdFailed?: boolean;
 }
 
 export interface ComplaintState {
@@ -253,6 +260,8 @@ export interface ComplaintState {
   oaStatus?: string;
   /** Intake keys this case handled (a driver's report, a client's Idempotency-Key) -> the body's hash. */
   intakes: Record<string, string>;
+  /** The enterprise's language for OA texts and the voucher (the order's, Chinese by default). */
+  oaLanguage?: Language;
   /** What the findings say the order is still owed, after every refund by any case. */
   owedFen?: number;
   /** Runs this case has continued across (continue-as-new), the first counted as 0. */

@@ -12,6 +12,7 @@ import { retryAcknowledgement } from './messages';
 import { enterLevel, escalateTo, gatherEvidence, notifyOa } from './opening';
 import { pollRefund, resumeManual } from './settling';
 import { resumeClock } from './waiting';
+import { chargeNoticeTemplate } from './sms-templates';
 import type { ComplaintState } from './state';
 
 /** Timer labels: the workflow writes them into history and the API's timeline reads them back. */
@@ -106,7 +107,8 @@ export function onTimer(ctx: Ctx, id: string): void {
       const hold = s.hold!;
       s.machine.chargeNoticeSent = true;
       record(ctx, 'system', 'charge_notice', `the provider's hold ends ${hold.maxHoldUntil}; the customer is told ${hold.amountFen} fen will be charged then`);
-      return send(ctx, 'charge-notice', 'charge_notice', chargeNoticeText(s.language, s.caseRef, hold.amountFen, new Date(hold.maxHoldUntil)));
+      const at = new Date(hold.maxHoldUntil);
+      return send(ctx, 'charge-notice', 'charge_notice', chargeNoticeText(s.language, s.caseRef, hold.amountFen, at), 1, chargeNoticeTemplate(s.language, s.orderId, hold.amountFen, at));
     }
     case 'hold-expiry': {
       // The provider charges by itself when its hold ends; the resolution then refunds instead.

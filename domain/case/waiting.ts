@@ -2,6 +2,7 @@
 import { customerReplyDeadline, remainingMinutes, resumedDeadline } from '../deadlines';
 import { requestInfoText } from '../notices';
 import { iso, record, rules, send, type Ctx } from './context';
+import { requestInfoTemplate } from './sms-templates';
 
 export function askCustomer(ctx: Ctx, actor: string, question: string): void {
   const s = ctx.s;
@@ -12,7 +13,7 @@ export function askCustomer(ctx: Ctx, actor: string, question: string): void {
   s.nextDeadline = iso(replyBy.at);
   s.deadlines.push({ kind: 'customer_reply', level: s.level, at: s.nextDeadline, provisional: replyBy.provisional });
   record(ctx, actor, 'info_requested', `${question} (reply by ${s.nextDeadline}; clock paused)`);
-  send(ctx, `request-info-${s.events.length}`, 'request_info', requestInfoText(s.language, s.caseRef, question, replyBy.at));
+  send(ctx, `request-info-${s.events.length}`, 'request_info', requestInfoText(s.language, s.caseRef, question, replyBy.at), 1, requestInfoTemplate(s.language, s.caseRef, replyBy.at));
 }
 
 /** The level keeps exactly the business time it had left when the clock paused. */

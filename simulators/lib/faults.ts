@@ -7,7 +7,7 @@ export type FaultService = (typeof faultServices)[number];
 export const faultInputSchema = z
   .object({
     service: z.enum(faultServices),
-    mode: z.enum(['none', '5xx', 'latency', 'timeout_after_execute', 'fail_channel', 'refuse_writes']),
+    mode: z.enum(['none', '5xx', 'latency', 'timeout_after_execute', 'fail_channel', 'no_receipt', 'refuse_writes']),
     rate: z.number().min(0).max(1).default(1),
     /** latency: the added delay; timeout_after_execute: how long the response is held back. */
     latencyMs: z.number().int().min(0).max(600_000).optional(),
@@ -20,7 +20,9 @@ export const faultInputSchema = z
   })
   .refine((f) => f.mode !== 'fail_channel' || (f.service === 'sms' && f.channel), {
     message: "fail_channel needs service 'sms' and a channel",
-  });
+  })
+  // The template rails accept the send and then the carrier never reports: nothing to answer 5xx for.
+  .refine((f) => f.mode !== 'no_receipt' || f.service === 'sms', { message: "no_receipt needs service 'sms'" });
 export type FaultInput = z.infer<typeof faultInputSchema>;
 
 export interface FaultState {
@@ -93,10 +95,16 @@ export class Faults {
     return state.mode === 'fail_channel' && state.channel === channel && this.fire('sms', subject);
   }
 
+  /** For the template SMS rails: does the armed no_receipt fault swallow this message's receipt? */
+  dropsReceipt(subject = ''): boolean {
+    return this.states.sms.mode === 'no_receipt' && this.fire('sms', subject);
+  }
+
   middleware(service: FaultService): RequestHandler {
     return async (req, res, next) => {
       const state = this.states[service];
-      const subject = state.match === null ? '' : `${req.originalUrl} ${JSON.stringify(req.body ?? {})}`;
+      // Decoded, so a phone number in a signed query string (Aliyun) matches as written.
+      const subject = state.match === null ? '' : `${safeDecode(req.originalUrl)} ${Buffer.isBuffer(req.body) ? '' : JSON.stringify(req.body ?? {})}`;
       if (state.mode === '5xx' && this.fire(service, subject)) {
         res.status(503).json({ error: 'SIMULATED_OUTAGE', message: `${service} simulator fault: 5xx` });
         return;
@@ -149,5 +157,13 @@ export class Faults {
   close(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+  }
+}
+
+function safeDecode(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
   }
 }

@@ -1,5 +1,6 @@
 import { voucherIssuedAt } from '../../domain/voucher';
-import { api, complaintBody, eventually, KEYS, uniqueOrderId } from '../harness/client';
+import { storyBRideOrder } from '../../simulators/fixtures';
+import { api, complaintBody, eventually, KEYS, simulator, uniqueOrderId } from '../harness/client';
 import { driverReportBody, postDriverReport } from './support/driver';
 import { seedStoryBRide } from './support/orders';
 
@@ -17,7 +18,11 @@ describe('GET /complaints/:id/voucher (story B5: the written explanation and pay
     expect(json.status).toBe(200);
     expect(json.body).toMatchObject({ voucherNo: `V-${state.caseRef}`, complaintId: id, orderId, issuedAt: voucherIssuedAt(state), outcome: state.outcome });
     expect(json.body.charge).toMatchObject({ status: 'captured', capturedFen: state.hold.capturedFen });
-    expect(json.body.explanation.join(' ')).toMatch(/planned 18 km, driven 31 km/);
+    // In the enterprise's language (Chinese by default), and the reduced capture named as such.
+    expect(json.body.explanation.join(' ')).toMatch(/计划 18 公里，实际 31 公里/);
+    expect(json.body.explanation.join(' ')).toMatch(/减免扣款：冻结 ¥\d/);
+    expect(json.body.explanation.join(' ')).not.toMatch(/退款 ¥/);
+    expect(json.body.timeline[0].at).toMatch(/年.*（北京时间）/);
 
     const again = await api('GET', `/complaints/${id}/voucher?format=json`);
     expect(again.body).toEqual(json.body);
@@ -28,6 +33,21 @@ describe('GET /complaints/:id/voucher (story B5: the written explanation and pay
     expect(html.headers.get('content-disposition')).toBe(`inline; filename="V-${state.caseRef}.html"`);
     expect(html.body).toContain(`V-${state.caseRef}`);
     expect(html.body).not.toMatch(/<script/i);
+  });
+
+  test('an enterprise whose order says English reads its OA comment and voucher in English', async () => {
+    const orderId = uniqueOrderId('VEN');
+    const seed = storyBRideOrder(orderId, { dueAt: new Date(Date.now() + 24 * 3_600_000) });
+    seed.language = 'en';
+    await simulator('POST', '/_admin/orders', seed);
+    const id = (await postDriverReport(driverReportBody(orderId))).body.complaintId;
+    await eventually(async () => ((await api('GET', `/complaints/${id}`)).body.status === 'closed' ? true : undefined), 30_000, 'closed');
+    const voucher = (await api('GET', `/complaints/${id}/voucher`)).body;
+    expect(voucher.explanation.join(' ')).toMatch(/planned 18 km, driven 31 km/);
+    expect(voucher.explanation.join(' ')).toMatch(/Reduced capture: ¥\d/);
+    expect(voucher.timeline[0].at).toMatch(/\(Beijing time\)$/);
+    const oa = await simulator('GET', `/oa/instances?orderId=${orderId}`);
+    expect(oa.instances[0].comments[0].text).toMatch(/^Order .* is under dispute .* resolution promised by .*\(Beijing time\)/);
   });
 
   test('an open enterprise case has no voucher yet (409); a non-enterprise case never has one (404)', async () => {

@@ -4,14 +4,13 @@
  *   A          story A flight order: charged after "payment failed", debited twice; refunds itself in full
  *   B-detour   story B ride with a 13 km detour and an automatic charge due soon: held, captured at the fair fare
  *   B-resolve  story B ride on the planned route: held until an agent resolves, then captured in full
- *   settle     a paid order settled by an agent (propose-settlement), with or without fault (fee 0 or 20%)
+ *   settle     a paid order settled by an agent: compensation for our fault (fee 0), or the customer's cancellation that the tariff charges 20% for
  *   premium    6-second levels: must breach and escalate by itself; a supervisor then resolves it
  */
 import { fairFareFen } from '../../domain/evidence';
 import type { SeedOrderInput } from '../../simulators/admin/seed-schema';
 import { storyAFlightOrder, storyBRideOrder } from '../../simulators/fixtures';
 import { KEYS } from './http';
-import { railRefundNo } from '../../activities/rails/payment/refund-number';
 
 export type Kind = 'A' | 'B-detour' | 'B-resolve' | 'settle' | 'premium';
 
@@ -117,6 +116,7 @@ export function makeCase(n: number, runTag: string, kind: Kind = PATTERN[n % PAT
         customerId: base.customerId,
         attempts: [{ attemptId: `${orderId}-A1`, at, amountFen: 10_000, status: 'SUCCEEDED', shownToCustomer: 'paid' }],
         debits: [{ amountFen: 10_000, at, attemptId: `${orderId}-A1` }],
+        tariff: { refundFeeRatio: 0.2, seatResold: false },
       };
       const atFault = n % 2 === 0;
       const refundFen = atFault ? 6_000 : 5_000;
@@ -125,7 +125,7 @@ export function makeCase(n: number, runTag: string, kind: Kind = PATTERN[n % PAT
       c.action = {
         name: 'propose-settlement',
         key: KEYS.agent,
-        body: { refundFen, platformAtFault: atFault, reason: atFault ? 'late pickup, our fault' : 'goodwill gesture' },
+        body: { refundFen, platformAtFault: atFault, kind: atFault ? 'compensation' : 'cancellation', reason: atFault ? 'late pickup, our fault' : 'cancelled by the customer' },
         ready: investigating,
       };
       break;
@@ -148,7 +148,6 @@ export function makeCase(n: number, runTag: string, kind: Kind = PATTERN[n % PAT
 
 /** Problems with one closed case against what it should have ended as; empty means correct. */
 export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null): string[] {
-  const onRail = (process.env.PAYMENT_RAIL ?? 'internal') !== 'internal';
   const p: string[] = [];
   const e = c.expected;
   const say = (m: string) => p.push(`${c.complaintId} (${c.kind}): ${m}`);
@@ -161,10 +160,9 @@ export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null):
   if (!s.notifications?.some((n: any) => n.purpose === 'acknowledgement')) say('no acknowledgement sent');
   const refundPaid = (s.refunds ?? []).reduce((sum: number, r: any) => sum + r.amountFen, 0);
   if (refundPaid !== e.refundPaidFen) say(`refunds in state ${refundPaid} fen, expected ${e.refundPaidFen}`);
-  if ((s.refunds ?? []).length > 1) say(`${s.refunds.length} refunds in state`);
-  // On Alipay and WeChat Pay the number is the rail-safe form of the same key.
-  const refundNo = onRail ? railRefundNo(`${s.caseRef}:refund`) : `${s.caseRef}:refund`;
-  for (const r of s.refunds ?? []) if (r.outRequestNo !== refundNo) say(`refund number ${r.outRequestNo} is not ${refundNo}`);
+  // Every refund is keyed by the order and what it pays for (at most 64 of [A-Za-z0-9_-]), never by the case.
+  const keyed = new RegExp(`^${c.orderId}-(DUP|FAIL|FARE|CANCEL|COMP-[0-9A-F]{8})-[A-Za-z0-9_-]+$`);
+  for (const r of s.refunds ?? []) if (!keyed.test(r.outRequestNo) || r.outRequestNo.length > 64) say(`refund number ${r.outRequestNo} is not keyed by order and finding`);
   if (e.outcome !== 'resolved' || c.kind === 'B-detour') {
     if (s.settlement?.automatic !== e.automatic) say(`settlement automatic=${s.settlement?.automatic}, expected ${e.automatic}`);
     if (s.settlement && s.settlement.feeFen !== e.feeFen) say(`fee ${s.settlement.feeFen}, expected ${e.feeFen}`);
@@ -177,20 +175,16 @@ export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null):
     say('breached although its deadline is hours away');
   }
   if (ledger) {
-    if (!onRail) {
-      const expectedLedgerRefunds = e.refundPaidFen > 0 ? 1 : 0;
-      if (ledger.refunds.length !== expectedLedgerRefunds) say(`provider ledger has ${ledger.refunds.length} refunds, expected ${expectedLedgerRefunds}`);
-    } else {
-      // A rail refunds transactions: one refund per debit it reverses, none over its debit, all numbered from the case's key.
-      const refs = ledger.refunds.map((r: any) => r.transactionRef);
-      if (new Set(refs).size !== refs.length) say(`a transaction refunded twice: ${refs.join(', ')}`);
-      for (const r of ledger.refunds) {
-        const debit = ledger.debits.find((d: any) => d.providerRef === r.transactionRef);
-        if (!debit || r.amountFen > debit.amountFen) say(`refund ${r.outRequestNo} of ${r.amountFen} fen does not fit debit ${r.transactionRef}`);
-        if (!r.outRequestNo.startsWith(refundNo.slice(0, 61))) say(`refund ${r.outRequestNo} is not numbered from ${refundNo}`);
-      }
-      if ((e.refundPaidFen > 0) !== ledger.refunds.length > 0) say(`provider ledger has ${ledger.refunds.length} refunds for ${e.refundPaidFen} fen owed`);
+    // Every rail refunds transactions: one refund per debit it reverses, none over its debit, each the case's own key.
+    const refs = ledger.refunds.map((r: any) => r.transactionRef);
+    if (new Set(refs).size !== refs.length) say(`a transaction refunded twice: ${refs.join(', ')}`);
+    const numbers = new Set((s.refunds ?? []).map((r: any) => r.outRequestNo));
+    for (const r of ledger.refunds) {
+      const debit = ledger.debits.find((d: any) => d.providerRef === r.transactionRef);
+      if (!debit || r.amountFen > debit.amountFen) say(`refund ${r.outRequestNo} of ${r.amountFen} fen does not fit debit ${r.transactionRef}`);
+      if (!numbers.has(r.outRequestNo)) say(`the ledger's refund ${r.outRequestNo} is not one the case made`);
     }
+    if ((e.refundPaidFen > 0) !== ledger.refunds.length > 0) say(`provider ledger has ${ledger.refunds.length} refunds for ${e.refundPaidFen} fen owed`);
     if (ledger.totals.refundedFen !== e.refundPaidFen) say(`provider refunded ${ledger.totals.refundedFen} fen, expected ${e.refundPaidFen}`);
     for (const h of ledger.holds) if (h.status === 'HELD' || h.status === 'EXPIRED') say(`hold ${h.holdId} is ${h.status} on a closed case`);
     if (e.capturedFen !== undefined) {
@@ -205,7 +199,9 @@ export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null):
     const inst = oa.instances?.[0];
     if (!inst) say('no OA instance');
     else {
-      if (inst.comments.length !== 1) say(`${inst.comments.length} OA dispute comments, expected 1`);
+      // On DingTalk and Feishu the voucher travels as a comment with files; it is not a dispute comment.
+      const disputeComments = inst.comments.filter((cm: { text: string }) => !cm.text.includes(':oa-voucher]'));
+      if (disputeComments.length !== 1) say(`${disputeComments.length} OA dispute comments, expected 1`);
       if (inst.attachments.length !== 2) say(`${inst.attachments.length} OA attachments, expected 2 (voucher HTML and JSON)`);
     }
   }

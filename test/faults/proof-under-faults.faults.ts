@@ -373,7 +373,7 @@ test('every complaint ended as it should: outcome, money, holds, OA, apology', g
   await mapLimit(cases, 8, async (c) => {
     c.final = (await stateOf(c)) ?? c.final;
     const ledger = c.seed ? await http('GET', `${stack.simulatorUrl}/payment/orders/${c.orderId}/ledger`, { key: 'dev-payment-key' }) : undefined;
-    const oa = c.expected.enterprise ? await http('GET', `${stack.simulatorUrl}/oa/instances?orderId=${c.orderId}`, { key: 'dev-oa-key' }) : undefined;
+    const oa = c.expected.enterprise ? await http('GET', `${stack.simulatorUrl}/_admin/oa/instances?orderId=${c.orderId}&rail=${process.env.OA_RAIL ?? 'internal'}`) : undefined;
     problems.push(...checkFinal(c, c.final, ledger?.status === 200 ? ledger.body : null, oa?.status === 200 ? oa.body : null));
   });
   // One case per complaint: no lost answer or retry started a second run for an order.
@@ -390,13 +390,14 @@ test('every complaint ended as it should: outcome, money, holds, OA, apology', g
 
 test('no refund and no message went out twice; no hold is left HELD', guarded(async () => {
   stats = await sim.stats();
-  const outbox = (await http('GET', `${stack.simulatorUrl}/sms/outbox`, { key: 'dev-sms-key' })).body.messages as Array<{ outId: string; status: string; channel: string }>;
+  const outbox = (await http('GET', `${stack.simulatorUrl}/_admin/outbox`)).body.messages as Array<{ outId: string; status: string; channel: string }>;
   const problems: string[] = [];
   const check = (what: string, bad: unknown[]) => bad.length > 0 && problems.push(`${what}: ${bad.map((b) => JSON.stringify(b)).join('; ')}`);
 
   check('refunds executed more than once per refund number', stats.payment.refunds.duplicated);
   check('refund numbers not executed exactly once', Object.entries(stats.payment.refunds.perOutRequestNo).filter(([, n]) => n !== 1));
   check('messages delivered more than once per outId', stats.sms.duplicated);
+  check('messages delivered more than once per outId on the SMS rails', [...stats.rails.aliyun.duplicated, ...stats.rails.tencent.duplicated]);
   const holdCases = cases.filter((c) => c.kind.startsWith('B-')).length;
   if (stats.payment.holds.created !== holdCases) problems.push(`${stats.payment.holds.created} holds created for ${holdCases} held orders`);
   if (stats.payment.holds.captured + stats.payment.holds.released !== stats.payment.holds.created) problems.push(`holds not all captured or released: ${JSON.stringify(stats.payment.holds)}`);

@@ -57,9 +57,13 @@ export default async function globalSetup(): Promise<void> {
     SMS_URL: `${simulators.url}/sms`,
     OA_URL: `${simulators.url}/oa`,
     POLICY_FILE: FAST_POLICY,
+    // A test waits seconds, not the production window, for a receipt that will never come.
+    SMS_RECEIPT_WINDOW_MS: process.env.SMS_RECEIPT_WINDOW_MS ?? '3000',
   });
   const worker = await startWorker(env, { workflowBundlePath: WORKFLOW_BUNDLE });
   const api = await startApi(env);
+  // The approval rails push their events to the API, as the apps' event subscriptions would.
+  simulators.state.rails.setEventUrls({ dingtalk: `${api.url}/oa-events/dingtalk`, feishu: `${api.url}/oa-events/feishu` });
 
   const info: HarnessInfo = {
     temporalAddress: server.address,
@@ -69,6 +73,8 @@ export default async function globalSetup(): Promise<void> {
     simulatorUrl: simulators.url,
     simulatorDataDir,
     paymentRail: env.PAYMENT_RAIL,
+    smsRail: env.SMS_RAIL,
+    oaRail: env.OA_RAIL,
   };
   fs.writeFileSync(harnessFile(), JSON.stringify(info, null, 2));
   (globalThis as Record<string, unknown>).__harness = { server, simulators, worker, api, tmp };

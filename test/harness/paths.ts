@@ -21,4 +21,7 @@ export interface HarnessInfo {
   simulatorDataDir: string;
   /** The rail the worker moves money on (PAYMENT_RAIL). */
   paymentRail: 'internal' | 'alipay' | 'wechatpay';
+  /** The rails the worker runs on (SMS_RAIL / OA_RAIL), so tests read the right rail's books. */
+  smsRail: string;
+  oaRail: string;
 }

@@ -14,7 +14,8 @@ describe('simulator state on disk', () => {
     const comment = await first.oa.comment('OA-B-1', { text: 'under dispute', idempotencyKey: 'C-2:oa' });
     await first.stop();
 
-    expect(fs.readdirSync(dataDir).sort()).toEqual(['oa.json', 'payment.json', 'sms.json']);
+    // The enterprise approval of story B is seeded on every approval rail too.
+    expect(fs.readdirSync(dataDir).sort()).toEqual(['dingtalk.json', 'feishu.json', 'oa.json', 'payment.json', 'sms.json']);
 
     const second = await startTestSimulators({ dataDir });
     try {
@@ -24,6 +25,7 @@ describe('simulator state on disk', () => {
       expect((await second.payment.getLedger('B-1')).pendingAutoCharge).toMatchObject({ holdId: hold.holdId });
       expect(await second.sms.findByOutId('C-1:apology')).toEqual([expect.objectContaining({ bizId: sms.bizId })]);
       expect((await second.oa.getInstance('OA-B-1'))!.comments).toEqual([comment]);
+      expect(['dingtalk', 'feishu'].map((rail) => second.sim.state.rails.instances(rail as 'dingtalk' | 'feishu', 'B-1').map((i) => i.instanceId))).toEqual([['OA-B-1'], ['OA-B-1']]);
       // Ids keep counting from where they were, so nothing issued after a restart collides.
       const next = await second.payment.refund({ orderId: 'A-1', outRequestNo: 'C-3:refund', amountFen: 100, reason: 'x' });
       expect(next.refundId).not.toBe(refund.refundId);
@@ -46,7 +48,7 @@ describe('simulator state on disk', () => {
       await t.sms.send({ phone: '13800000000', text: 'x', outId: 'o', channel: 'app' });
       await t.admin.reset();
       const stats = await t.admin.stats();
-      expect([stats.payment.orders, stats.sms.messages, stats.oa.instances]).toEqual([0, 0, 0]);
+      expect([stats.payment.orders, stats.sms.messages, stats.oa.instances, stats.rails.dingtalk.instances, stats.rails.feishu.instances]).toEqual([0, 0, 0, 0, 0]);
       await expect(t.payment.getLedger('B-1')).rejects.toMatchObject({ status: 404 });
     } finally {
       await t.stop();

@@ -56,7 +56,8 @@ test('story B: the automatic charge is held while the dispute is open, then capt
   const ledger = await simulator('GET', `/payment/orders/${orderId}/ledger`);
   expect(ledger.debits.map((d: { amountFen: number }) => d.amountFen)).toEqual([fair]);
 
-  const oa = await simulator('GET', `/oa/instances?orderId=${orderId}`);
+  // The approval as the rail in use holds it (OA_RAIL), in one shape for every rail.
+  const oa = await simulator('GET', `/_admin/oa/instances?orderId=${orderId}&rail=${harness.oaRail}`);
   const instance = oa.instances[0];
   // The enterprise reads its OA in Chinese, the promise in Beijing time.
   expect(instance.comments[0].text).toMatch(/正在处理争议.*承诺在 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}（北京时间） 前处理完毕/);

@@ -1,0 +1,54 @@
+/**
+ * Test-only workflows that run the messaging activities through a real worker on the harness's
+ * Temporal server, with the retry and heartbeat options the complaint workflow uses, so attempt
+ * numbers, heartbeats and non-retryable failures are Temporal's own.
+ */
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { CustomerMessage, MessageOutcome } from '../../../activities/messages';
+import type { createOaActivities } from '../../../activities/oa';
+import type { createMessageActivities } from '../../../activities/messages';
+
+type Acts = ReturnType<typeof createMessageActivities> & ReturnType<typeof createOaActivities>;
+
+export type ChannelResult = { channel: 'sms' | 'app'; outcome: MessageOutcome | null; failure: { type: string | null; message: string; details: unknown[] } | null };
+
+const send = proxyActivities<Acts>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '5 seconds',
+  retry: { maximumAttempts: 2, initialInterval: '200 ms', backoffCoefficient: 2 },
+}).sendCustomerMessage;
+
+const oa = proxyActivities<Acts>({
+  startToCloseTimeout: '20 seconds',
+  retry: { maximumAttempts: 3, initialInterval: '200 ms' },
+});
+
+function failureOf(err: unknown): ChannelResult['failure'] {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? null, message: cause.message, details: (cause.details ?? []) as unknown[] };
+  return { type: null, message: String((cause as Error)?.message ?? cause), details: [] };
+}
+
+/** Channel by channel, as the complaint workflow sends a notice: the first delivered one ends it. */
+export async function sendOverChannels(msg: Omit<CustomerMessage, 'channel' | 'outId'> & { outIdPrefix: string }, channels: Array<'sms' | 'app'>): Promise<ChannelResult[]> {
+  const results: ChannelResult[] = [];
+  for (const channel of channels) {
+    const { outIdPrefix, ...rest } = msg;
+    try {
+      const outcome = await send({ ...rest, outId: `${outIdPrefix}:${channel}`, channel });
+      results.push({ channel, outcome, failure: null });
+      break;
+    } catch (err) {
+      results.push({ channel, outcome: null, failure: failureOf(err) });
+    }
+  }
+  return results;
+}
+
+export async function oaDispute(req: { orderId: string; idempotencyKey: string; text: string }): Promise<{ instanceId: string } | null> {
+  return oa.notifyOaDispute(req);
+}
+
+export async function oaVoucher(req: Parameters<Acts['deliverOaVoucher']>[0]): Promise<{ instanceId: string } | null> {
+  return oa.deliverOaVoucher(req);
+}
