@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readEnv } from '../../config/env';
 import { startSimulators } from '../../simulators/start';
 import { ARTIFACTS, harnessFile, type HarnessInfo } from '../harness/paths';
 import { railUnderTest } from '../rails/rail-env';
@@ -37,6 +38,9 @@ export default async function globalSetup(): Promise<void> {
     simulatorDataDir: simulatorsDataDir,
     // The runner gives the workers and the APIs the simulators' sandbox credentials for it.
     paymentRail: railUnderTest(),
+    // The workers inherit this environment from the runner: the messaging rails are what it says.
+    smsRail: readEnv().SMS_RAIL,
+    oaRail: readEnv().OA_RAIL,
   };
   fs.writeFileSync(harnessFile(), JSON.stringify(harness, null, 2));
   process.stdout.write(`\n[cluster] up in ${test.firstStartMs} ms: frontend ${info.temporalAddress}, APIs ${info.apiUrls.join(' ')}, UI ${info.uiUrl}; data ${dataDir}; log ${runnerLog}\n`);
