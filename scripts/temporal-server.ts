@@ -90,7 +90,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   return { address, uiUrl: opts.headless ? undefined : `http://127.0.0.1:${opts.uiPort ?? opts.port + 1000}`, process: child, stop };
 }
 
-async function waitForServer(address: string, exited: () => boolean, timeoutMs: number): Promise<Connection> {
+export async function waitForServer(address: string, exited: () => boolean, timeoutMs: number): Promise<Connection> {
   const until = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < until) {

@@ -2,7 +2,7 @@
 # One-shot setup, run by the temporal-admin-tools container after the Temporal server is
 # healthy. Idempotent: safe to run again (`docker compose run --rm temporal-admin-tools`).
 #
-#   1. wait for the frontend and for the namespace (auto-setup registers it in the background)
+#   1. wait for the frontend, create the namespace if it is missing
 #   2. set the namespace retention (default 30 days)
 #   3. register the engine's custom search attributes
 #   4. verify they are all listed
@@ -16,8 +16,8 @@ NAMESPACE_RETENTION="${NAMESPACE_RETENTION:-720h}"
 MAX_ATTEMPTS="${SETUP_MAX_ATTEMPTS:-90}"
 SLEEP_SECONDS="${SETUP_SLEEP_SECONDS:-2}"
 
-# name:type pairs. Keep in step with workflows/definitions.ts.
-# (SQL visibility has 10 Keyword, 3 Int, 3 Datetime and 3 Bool slots per namespace.)
+# name:type pairs, the same as SA in workflows/definitions.ts (test/deploy/compose.test.ts checks).
+# (SQL visibility has 10 Keyword, 3 Int, 3 Datetime, 3 Bool and 3 KeywordList slots per namespace.)
 SEARCH_ATTRIBUTES="
 ComplaintStatus:Keyword
 EscalationLevel:Int
@@ -30,6 +30,9 @@ NextDeadline:Datetime
 Breached:Bool
 Warned:Bool
 Outcome:Keyword
+CaseRef:Keyword
+IntakeKeys:KeywordList
+NeedsOps:Bool
 "
 
 t() {
@@ -61,24 +64,14 @@ echo "setup: Temporal at $TEMPORAL_ADDRESS, namespace '$NAMESPACE'"
 # 1. Frontend up, then namespace registered.
 retry "Temporal frontend to serve" t operator cluster health
 
-# auto-setup creates the default namespace shortly after the server starts. If it has not
-# appeared after a while (e.g. DEFAULT_NAMESPACE changed, or SKIP_DEFAULT_NAMESPACE_CREATION),
-# create it ourselves; a concurrent "already exists" is harmless.
-attempt=1
-until namespace_exists; do
-  if [ "$attempt" -eq 15 ]; then
-    echo "setup: namespace '$NAMESPACE' not found yet, creating it"
-    t operator namespace create --namespace "$NAMESPACE" --retention "$NAMESPACE_RETENTION" \
-      --description "Complaint engine namespace" || true
-  fi
-  if [ "$attempt" -ge "$MAX_ATTEMPTS" ]; then
-    echo "setup: FAILED: namespace '$NAMESPACE' never became available" >&2
-    exit 1
-  fi
-  echo "setup: waiting for namespace '$NAMESPACE' (attempt $attempt/$MAX_ATTEMPTS)"
-  attempt=$((attempt + 1))
-  sleep "$SLEEP_SECONDS"
-done
+# A real cluster starts with no namespace: create it (a concurrent "already exists" is harmless),
+# then wait until the frontend serves it.
+if ! namespace_exists; then
+  echo "setup: creating namespace '$NAMESPACE'"
+  t operator namespace create --namespace "$NAMESPACE" --retention "$NAMESPACE_RETENTION" \
+    --description "Complaint engine namespace" || true
+fi
+retry "namespace '$NAMESPACE' to be served" namespace_exists
 echo "setup: namespace '$NAMESPACE' exists"
 
 # 2. Retention: how long closed complaint workflows (and their histories) are kept.
