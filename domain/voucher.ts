@@ -52,7 +52,9 @@ function moneyLines(state: ComplaintState, lang: Lang): string[] {
     lines.push(say(lang, `冻结的 ${formatFen(hold.amountFen)} 已解除，未扣款`, `The held ${formatFen(hold.amountFen)} was released: nothing was charged`));
   }
   for (const r of state.refunds.filter((x) => x.status !== 'failed')) {
-    lines.push(say(lang, `退款 ${formatFen(r.amountFen)}（原交易 ${r.transactionRef ?? '-'}，退款单号 ${r.refundId}）`, `Refund of ${formatFen(r.amountFen)} (transaction ${r.transactionRef ?? '-'}, refund reference ${r.refundId})`));
+    const by = r.arrival?.expectedBy ? formatDeadline(new Date(r.arrival.expectedBy), lang) : undefined;
+    const arrives = by ? say(lang, `，预计 ${by} 前到账`, `, arriving by ${by}`) : '';
+    lines.push(say(lang, `退款 ${formatFen(r.amountFen)}（原交易 ${r.transactionRef ?? '-'}，退款单号 ${r.refundId}${arrives}）`, `Refund of ${formatFen(r.amountFen)} (transaction ${r.transactionRef ?? '-'}, refund reference ${r.refundId}${arrives})`));
   }
   const st = state.settlement;
   if (st && st.feeFen > 0) lines.push(say(lang, `手续费 ${formatFen(st.feeFen)}（${st.feeRule}）`, `Fee ${formatFen(st.feeFen)} (${st.feeRule})`));
