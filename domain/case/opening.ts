@@ -91,6 +91,8 @@ function begin(ctx: Ctx): void {
 
 export function notifyOa(ctx: Ctx): void {
   const s = ctx.s;
+  const promised = s.nextDeadline ?? s.machine.currentDeadline?.at;
+  if (!promised) return;
   s.machine.oaTold = true;
   call(
     ctx,
@@ -100,7 +102,7 @@ export function notifyOa(ctx: Ctx): void {
       orderId: s.orderId,
       idempotencyKey: `${s.caseRef}:oa-dispute`,
       language: s.machine.ledger?.language ?? 'zh',
-      text: oaDisputeText(s.machine.ledger?.language ?? 'zh', s.orderId, s.caseRef, s.nextDeadline!),
+      text: oaDisputeText(s.machine.ledger?.language ?? 'zh', s.orderId, s.caseRef, promised),
     },
     'optional',
   );
@@ -157,8 +159,8 @@ export function onEvidenceFailed(ctx: Ctx, message: string): void {
   const s = ctx.s;
   record(ctx, 'system', 'provider_refused', `gathering evidence failed: ${message}`);
   if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.evidence);
-  // Without the order's data the OA is told all the same, in Chinese.
-  else if (s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
+  // Without the order's data the OA is told all the same, in Chinese (a decided case tells it with the voucher).
+  else if (s.tier === 'enterprise' && !s.machine.oaTold && !s.machine.decision) notifyOa(ctx);
 }
 
 /** Agreed facts (the records prove the platform at fault) settle without anyone's approval. */

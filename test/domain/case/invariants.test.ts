@@ -120,7 +120,8 @@ test.each(Object.keys(SCENARIOS))('%s: invariants hold over random event sequenc
 
       function newCase(): CaseDriver {
         cases += 1;
-        const c = new CaseDriver(input({ orderId: 'ORD1', intakeId: `intake-${cases}`, orderKind: rail.trip ? 'ride' : 'other' }));
+        // Story B is an enterprise's order: its OA approval is told and gets the voucher.
+        const c = new CaseDriver(input({ orderId: 'ORD1', intakeId: `intake-${cases}`, orderKind: rail.trip ? 'ride' : 'other', tier: rail.trip ? 'enterprise' : 'individual' }));
         c.send({ type: 'started' });
         return c;
       }
