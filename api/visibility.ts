@@ -28,22 +28,27 @@ export function quote(value: string): string {
 
 const CASE_REF = /^([A-Za-z0-9_-]{1,40})-([0-9A-Fa-f]{8})$/;
 const ID = /^[A-Za-z0-9_-]{1,40}$/;
+/** A mainland mobile (with or without +86) or a number dialled with its country code. */
+const PHONE_SHAPED = /^(\+|00|86)?1[3-9][0-9]{9}$|^(\+|00)[0-9]{6,15}$/;
 
 /**
  * One search box: every reading of the text that could be meant is asked at once (a string of
  * digits may be an order number's beginning and a phone number), so the agent never picks a field.
+ * A mobile or international number is only a phone: it is asked by its hash alone, so the number
+ * never travels to Temporal in a query (or its logs).
  */
 export function searchClause(text: string, hashPhone: PhoneHasher): string | undefined {
+  const phone = hashPhone(text);
+  const phoneOnly = phone !== undefined && PHONE_SHAPED.test(text.replace(/[\s().-]/g, ''));
   const terms: string[] = [];
   const ref = CASE_REF.exec(text);
   // Case references end in upper-case hex; customers read them back in any case.
   if (ref) terms.push(`CaseRef = ${quote(`${ref[1]}-${ref[2]!.toUpperCase()}`)}`);
-  if (ID.test(text)) {
+  if (ID.test(text) && !phoneOnly) {
     terms.push(`OrderId STARTS_WITH ${quote(text)}`);
     if (text.toUpperCase() !== text) terms.push(`OrderId STARTS_WITH ${quote(text.toUpperCase())}`);
     terms.push(`CustomerId = ${quote(text)}`);
   }
-  const phone = hashPhone(text);
   if (phone) terms.push(`PhoneHash = ${quote(phone)}`);
   return terms.length ? `(${terms.join(' OR ')})` : undefined;
 }
