@@ -139,6 +139,9 @@ async function loadViews() {
   } catch (err) {
     showError(err);
   }
+  // The counts may answer after the list did: the views and the title are drawn again.
+  renderViews();
+  $('#results-title').textContent = resultsTitle();
 }
 
 async function load() {
