@@ -3,7 +3,7 @@ export const MESSAGES = {
   zh: {
     'app.name': '投诉处理台',
     'nav.label': '主导航',
-    'nav.cases': '案件列表',
+    'nav.cases': '工作台',
     'nav.new': '新建投诉',
     'nav.signOut': '退出登录',
     'me.unknown': '未知用户',
@@ -338,6 +338,7 @@ export const MESSAGES = {
     'finding.charged_after_reported_failure': '显示支付失败后仍扣款',
     'finding.detour': '绕路',
     'finding.driver_admission': '司机承认责任',
+    'finding.order_not_found': '订单未找到',
     'source.payment_ledger': '支付账本',
     'source.trip_trace': '行程轨迹',
     'source.driver_report': '司机报告',
@@ -370,7 +371,7 @@ export const MESSAGES = {
   en: {
     'app.name': 'Complaint console',
     'nav.label': 'Main navigation',
-    'nav.cases': 'Cases',
+    'nav.cases': 'Workspace',
     'nav.new': 'New complaint',
     'nav.signOut': 'Sign out',
     'me.unknown': 'unknown user',
@@ -705,6 +706,7 @@ export const MESSAGES = {
     'finding.charged_after_reported_failure': 'charged after a reported failure',
     'finding.detour': 'detour',
     'finding.driver_admission': 'driver admits fault',
+    'finding.order_not_found': 'order not found',
     'source.payment_ledger': 'payment ledger',
     'source.trip_trace': 'trip trace',
     'source.driver_report': 'driver report',

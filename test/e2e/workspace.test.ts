@@ -92,7 +92,7 @@ describeBrowser('the triage home (chromium, real stack)', () => {
     await page.getByTestId('search-submit').click();
     await page.locator('#results-title', { hasText: text }).waitFor();
     await page.getByTestId('case-table').or(page.locator('#results .empty')).waitFor();
-    await page.waitForFunction((q) => new URLSearchParams(location.search).get('q') === q, text);
+    await page.waitForFunction((q) => new URLSearchParams((globalThis as unknown as { location: { search: string } }).location.search).get('q') === q, text);
     return page.getByTestId('case-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-ref') ?? ''));
   }
 
@@ -169,8 +169,8 @@ describeBrowser('the triage home (chromium, real stack)', () => {
     await page.locator('#more-filters summary').click();
     await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-      const result = await axe.run(document, { resultTypes: ['violations'] });
+      const page = globalThis as unknown as { axe: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
+      const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
       return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
     });
     const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
