@@ -9,8 +9,10 @@ import { errorHandler, notFound, requireJsonBody } from './errors';
 import { methodNotAllowed } from './method-not-allowed';
 import { createMetrics, httpMetrics } from './metrics';
 import { pageTokenKey, pageTokens } from './page-tokens';
+import { phoneHasher } from './phone-hash';
 import { complaintsRouter } from './routes/complaints';
 import { docsRouter } from './routes/docs';
+import { viewsRouter } from './routes/views';
 import { driverReportsRouter } from './routes/driver-reports';
 import { meRouter } from './routes/me';
 import { metricsRouter } from './routes/metrics';
@@ -28,6 +30,8 @@ export interface ApiConfig {
   driverWebhookSecret: string;
   sessionSecret: string;
   pageTokenSecret: string;
+  /** HMAC key of the phone numbers' search attribute. */
+  phoneHashSecret: string;
   /** Per client address; driver apps retry, so a burst beyond this is more likely a fault than traffic. */
   driverWebhookRatePerMinute?: number;
   /** Per driver id, once the signature holds. */
@@ -53,7 +57,7 @@ export interface ApiConfig {
 /** Routes and error handling, no listen(): tests and the server both build it. */
 export function createApp({ client, config }: { client: Client; config: ApiConfig }): express.Express {
   const app = express();
-  const svc = { client, taskQueue: config.taskQueue, intakeAnswerMs: config.intakeAnswerMs ?? 3_000 };
+  const svc = { client, taskQueue: config.taskQueue, intakeAnswerMs: config.intakeAnswerMs ?? 3_000, hashPhone: phoneHasher(config.phoneHashSecret) };
   const metrics = createMetrics(client);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ?? false);
@@ -106,7 +110,7 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.use(metricsRouter(metrics), docsRouter({ codecOpen: config.developmentKeys }));
 
   const tokens = pageTokens(pageTokenKey(config.pageTokenSecret));
-  app.use(authenticate(config.apiKeys), meRouter(config), complaintsRouter(svc, metrics, tokens));
+  app.use(authenticate(config.apiKeys), meRouter(config), viewsRouter(svc, tokens), complaintsRouter(svc, metrics, tokens));
 
   app.use(notFound);
   app.use(errorHandler);

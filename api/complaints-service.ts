@@ -24,6 +24,7 @@ import {
   type IntakeResult,
 } from '../workflows/definitions';
 import { HttpProblem } from './errors';
+import type { PhoneHasher } from './phone-hash';
 
 const grpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5 } as const;
 
@@ -32,6 +33,8 @@ export interface ComplaintsService {
   taskQueue: string;
   /** How long an intake waits for the case's own answer before answering "opening" (202). */
   intakeAnswerMs: number;
+  /** The customer's phone as visibility holds it: a keyed hash, never the number. */
+  hashPhone: PhoneHasher;
 }
 
 /** The case exists but its worker has not answered yet: the client fetches the state later. */
@@ -88,6 +91,7 @@ export async function openComplaint(
     if (earlier) return { answered: earlier };
   }
   const intakeId = crypto.randomUUID();
+  const phoneHash = svc.hashPhone(fields.customer.phone);
   const keyed = intakeKey ? { intakeKey, ...(bodyHash ? { intakeBodyHash: bodyHash } : {}) } : {};
   const input: ComplaintInput = { ...fields, intakeId, ...keyed, ...(driverReport ? { driverReport } : {}) };
   const startWorkflowOperation = new WithStartWorkflowOperation(COMPLAINT_WORKFLOW_TYPE, {
@@ -105,6 +109,7 @@ export async function openComplaint(
       { key: SA.tier, value: fields.tier },
       { key: SA.breached, value: false },
       ...(intakeKey ? [{ key: SA.intakeKeys, value: [intakeKey] }] : []),
+      ...(phoneHash ? [{ key: SA.phoneHash, value: phoneHash }] : []),
     ]),
   });
   const answer = svc.client.workflow.executeUpdateWithStart(intakeUpdate, {

@@ -1,6 +1,8 @@
 /** What the API answers, as zod schemas: the OpenAPI document is generated from them, and the timeline's and /me's types come from them. */
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, OUTCOMES, STAFF_ROLES, STATUSES, TIERS } from '../domain/types';
+import { URGENCIES } from '../domain/urgency';
+import { VIEW_NAMES } from './view-names';
 
 const level = z.literal([1, 2, 3]);
 const isoTime = z.string().describe('ISO 8601 timestamp, Asia/Shanghai offset');
@@ -34,6 +36,8 @@ export const intakeOpeningSchema = z.object({
 
 export const driverIntakeSchema = z.union([intakeResultSchema, intakeOpeningSchema]);
 
+const urgencySchema = z.enum(URGENCIES).describe('one rule for list and case (domain/urgency.ts): breached > due_soon (inside the warning window) > needs_ops > normal; closed cases are normal');
+
 export const caseSummarySchema = z.object({
   complaintId: z.string(),
   caseRef: z.string().optional().describe('this case, for ever: link rows by it'),
@@ -47,6 +51,10 @@ export const caseSummarySchema = z.object({
   owner: z.string().optional(),
   nextDeadline: z.string().optional(),
   breached: z.boolean().optional(),
+  warned: z.boolean().optional().describe("the level's warning fired: inside the warning window"),
+  needsOps: z.boolean().optional(),
+  pendingApprovalLevel: level.optional().describe('a settlement proposal waits for this level to approve it'),
+  urgency: urgencySchema,
   startedAt: z.string(),
   closedAt: z.string().optional(),
 });
@@ -55,6 +63,13 @@ export const caseListSchema = z.object({
   items: z.array(caseSummarySchema),
   nextPageToken: z.string().optional(),
   query: z.string().describe('the Temporal visibility query used; it works as is in the CLI and the Web UI'),
+  view: z.enum(VIEW_NAMES).optional().describe('the triage view listed, sorted by the next deadline'),
+  truncated: z.boolean().optional().describe('the view holds more cases than the API sorts at once (1,000); narrow it with filters'),
+});
+
+export const viewCountsSchema = z.object({
+  now: isoTime.describe('the moment the views were counted (due soon and breached depend on it)'),
+  views: z.array(z.object({ view: z.enum(VIEW_NAMES), count: z.number().int().min(0), query: z.string().describe('the visibility query of the view') })),
 });
 
 export const complaintStateSchema = z.looseObject({
@@ -72,6 +87,7 @@ export const complaintStateSchema = z.looseObject({
   deadlines: z.array(z.looseObject({ kind: z.enum(['acknowledge', 'resolve', 'customer_reply', 'manual']), at: isoTime, provisional: z.boolean() })),
   driverReports: z.array(z.looseObject({ reportId: z.string(), driverId: z.string(), admittedFault: z.boolean() })),
   events: z.array(z.object({ at: isoTime, actor: z.string(), kind: z.string(), text: z.string() })),
+  urgency: urgencySchema,
 }).describe('The live state of a case (the workflow query); see ComplaintState in workflows/definitions.ts for every field');
 
 export const actionResultSchema = z.object({

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SETTLEMENT_KINDS } from '../domain/fees';
 import { CATEGORIES, CHANNELS, ORDER_KINDS, STATUSES, TIERS } from '../domain/types';
+import { VIEW_NAMES } from './view-names';
 
 export const orderIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, _ and -, at most 40');
 export const complaintIdSchema = z
@@ -68,6 +69,15 @@ export const listQuerySchema = z
     owner: z.string().regex(/^[A-Za-z0-9_:.-]{1,60}$/).optional(),
     deadlineBefore: z.iso.datetime({ offset: true }).optional(),
     breached: z.enum(['true', 'false']).optional(),
+    q: z
+      .string()
+      .trim()
+      .min(2)
+      .max(64)
+      .regex(/^[A-Za-z0-9_+ ()-]+$/, 'a case reference, an order id or its beginning, a customer id, or a phone number')
+      .optional()
+      .describe('one search box: case reference (exact), order id (prefix), customer id (exact) or phone number (matched by its keyed hash)'),
+    view: z.enum(VIEW_NAMES).optional().describe('a triage view (GET /complaints/views), sorted by the next deadline; closed cases are left out'),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
     pageToken: z.string().max(2000).optional(),
   })

@@ -31,6 +31,7 @@ export async function startApi(env: Env): Promise<ApiServer> {
       driverWebhookSecret: env.DRIVER_WEBHOOK_SECRET,
       sessionSecret: env.SESSION_SECRET,
       pageTokenSecret: env.PAGE_TOKEN_SECRET,
+      phoneHashSecret: env.PHONE_HASH_SECRET,
       webhookStores: stores,
       intakeAnswerMs: env.INTAKE_ANSWER_TIMEOUT_MS,
       driverWebhookRatePerMinute: env.WEBHOOK_RATE_PER_ADDRESS,

@@ -12,6 +12,7 @@ export const DEV_SECRETS = {
   DRIVER_WEBHOOK_SECRET: 'dev-driver-webhook-secret',
   SESSION_SECRET: 'dev-console-session-secret',
   PAGE_TOKEN_SECRET: 'dev-list-page-token-secret',
+  PHONE_HASH_SECRET: 'dev-phone-hash-secret',
 } as const;
 
 /** Every variable the processes read: the docker files and docs/configuration.md must use exactly these names. */
@@ -61,6 +62,8 @@ export const envSchema = z.object({
   SESSION_SECRET: z.string().min(16).default(DEV_SECRETS.SESSION_SECRET),
   /** MAC key of the case list's page tokens; every API replica needs the same one. */
   PAGE_TOKEN_SECRET: z.string().min(16).default(DEV_SECRETS.PAGE_TOKEN_SECRET),
+  /** HMAC key of the phone numbers' search attribute (PhoneHash): without it a hash list cannot be reversed by trying every number. */
+  PHONE_HASH_SECRET: z.string().min(16).default(DEV_SECRETS.PHONE_HASH_SECRET),
 
   // Payment rails (docs/payment-rails.md). Keys and certificates: PEM text, or a path to a PEM file.
   /** Which rail moves the money: the platform's own payment centre, Alipay or WeChat Pay. */

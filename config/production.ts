@@ -11,7 +11,7 @@ import { DEV_SECRETS, envSchema, type Env } from './env';
 export type ProcessKind = 'api' | 'worker';
 
 const USES: Record<ProcessKind, ReadonlyArray<keyof Env>> = {
-  api: ['API_KEYS', 'PAYLOAD_KEYS', 'DRIVER_WEBHOOK_SECRET', 'SESSION_SECRET', 'PAGE_TOKEN_SECRET'],
+  api: ['API_KEYS', 'PAYLOAD_KEYS', 'DRIVER_WEBHOOK_SECRET', 'SESSION_SECRET', 'PAGE_TOKEN_SECRET', 'PHONE_HASH_SECRET'],
   worker: ['PAYLOAD_KEYS', 'PAYMENT_API_KEY', 'SMS_API_KEY', 'OA_API_KEY'],
 };
 
@@ -62,6 +62,9 @@ export function productionProblems(env: Env, kind: ProcessKind): string[] {
       ['SESSION_SECRET', 'DRIVER_WEBHOOK_SECRET'],
       ['PAGE_TOKEN_SECRET', 'DRIVER_WEBHOOK_SECRET'],
       ['PAGE_TOKEN_SECRET', 'SESSION_SECRET'],
+      ['PHONE_HASH_SECRET', 'DRIVER_WEBHOOK_SECRET'],
+      ['PHONE_HASH_SECRET', 'SESSION_SECRET'],
+      ['PHONE_HASH_SECRET', 'PAGE_TOKEN_SECRET'],
     ];
     for (const [a, b] of pairs) if (env[a] === env[b]) problems.push(`${a} equals ${b}; each purpose needs its own secret`);
   }

@@ -160,6 +160,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
       { key: SA.breached, value: v.breached },
       { key: SA.warned, value: v.warned },
       { key: SA.needsOps, value: v.needsOps },
+      { key: SA.pendingApprovalLevel, value: v.pendingApprovalLevel ?? null },
       { key: SA.outcome, value: v.outcome },
       { key: SA.caseRef, value: v.caseRef },
       { key: SA.intakeKeys, value: v.intakeKeys.length ? v.intakeKeys : null },

@@ -129,4 +129,8 @@ export const SA = {
   /** Driver reportIds and client idempotency keys this case handled, so a repeat finds it after close. */
   intakeKeys: defineSearchAttributeKey('IntakeKeys', SearchAttributeType.KEYWORD_LIST),
   needsOps: defineSearchAttributeKey('NeedsOps', SearchAttributeType.BOOL),
+  /** HMAC-SHA256 of the customer's normalised phone (api/phone-hash.ts), set at start: search by phone without the number. */
+  phoneHash: defineSearchAttributeKey('PhoneHash', SearchAttributeType.KEYWORD),
+  /** The level a settlement proposal waits for, while one does ("awaiting my approval"). */
+  pendingApprovalLevel: defineSearchAttributeKey('PendingApprovalLevel', SearchAttributeType.INT),
 } as const;

@@ -16,11 +16,10 @@ import {
   createComplaintSchema,
   customerReplySchema,
   emptyBodySchema,
-  listQuerySchema,
   voucherQuerySchema,
   type ActionName,
 } from '../schemas';
-import { listComplaints } from '../visibility';
+import { listCases, withUrgency } from './views';
 
 /** What ops may do: they unstick and annotate cases, they never decide them. */
 const OPS_ACTIONS = new Set<ActionName>(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
@@ -76,13 +75,12 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
   });
 
   router.get('/complaints', staff, async (req, res) => {
-    const query = parse(listQuerySchema, req.query);
-    res.json(await listComplaints(svc.client, tokens, query));
+    res.json(await listCases(svc, tokens, req));
   });
 
   router.get('/complaints/:id', staff, async (req, res) => {
     const id = parse(complaintIdSchema, req.params.id);
-    res.json(await complaintState(svc, id, actorOf(req.user!)));
+    res.json(withUrgency(await complaintState(svc, id, actorOf(req.user!))));
   });
 
   // What I may do on this case, for an amount I am typing: the console asks instead of guessing.

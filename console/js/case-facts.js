@@ -64,7 +64,7 @@ export function renderDeadlines(state) {
       { class: 'next-deadline', 'data-testid': 'next-deadline', 'data-urgency-host': '' },
       h('div', { class: 'label' }, awaiting ? t('case.replyBy') : t('case.nextDeadline')),
       h('div', { class: 'big' }, h('time', { datetime: state.nextDeadline }, shanghaiTime(state.nextDeadline, { weekday: true })), ' ', h('span', { class: 'tz' }, t('tz.beijing'))),
-      countdown(state.nextDeadline, { warnAt: current?.warnAt, breached: state.flags.breached }),
+      countdown(state.nextDeadline, { warnAt: current?.warnAt, breached: state.flags.breached, urgency: state.urgency }),
       current?.warnAt ? h('div', { class: 'hint' }, t('case.warnAt', { at: shanghaiTime(current.warnAt) })) : null,
       awaiting && state.clockPausedRemainingMs !== undefined ? h('div', { class: 'hint' }, t('case.clockPaused', { left: duration(state.clockPausedRemainingMs) })) : null,
     );
@@ -143,8 +143,12 @@ export function renderEvidence(state) {
       Object.keys(f.details ?? {}).length ? pairs(Object.entries(f.details).map(([k, v]) => [k, detail(k, v)]), { class: 'pairs small' }) : null,
     ),
   );
-  const empty = state.status === 'received' ? t('case.evidencePending') : t('case.evidenceNone');
-  return section('evidence', t('case.evidence'), items.length ? h('ul', { class: 'findings' }, items) : h('p', { class: 'hint' }, empty));
+  // An order the payment system does not know blocks every promise of money: it must not read as "nothing wrong".
+  const blocking = state.flags.orderNotFound
+    ? h('div', { class: 'alert alert-danger blocking', role: 'alert', 'data-testid': 'order-not-found' }, h('strong', null, t('case.orderNotFound')), h('p', null, t('case.orderNotFoundHint', { orderId: state.orderId })))
+    : null;
+  const empty = state.status === 'received' ? t('case.evidencePending') : state.flags.orderNotFound ? null : t('case.evidenceNone');
+  return section('evidence', t('case.evidence'), blocking, items.length ? h('ul', { class: 'findings' }, items) : empty ? h('p', { class: 'hint' }, empty) : null);
 }
 
 export function renderMoney(state) {

@@ -107,7 +107,8 @@ function showFlash() {
 
 async function main() {
   me = await boot('case');
-  if (!/^complaint-[A-Za-z0-9_-]{1,40}$/.test(id)) {
+  // The order's latest case, or one case for ever by its reference (the list links rows so).
+  if (!/^(complaint-[A-Za-z0-9_-]{1,40}|[A-Za-z0-9_-]{1,40}-[0-9A-F]{8})$/.test(id)) {
     const box = $('#case-error');
     box.hidden = false;
     box.textContent = t('case.badId');

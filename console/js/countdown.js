@@ -15,13 +15,22 @@ export function urgency({ deadline, warnAt, breached, now = Date.now() }) {
   return now >= warnFrom ? 'warning' : 'ok';
 }
 
-const BADGE = { ok: 'ok', warning: 'warn', overdue: 'danger', breached: 'danger', none: 'neutral' };
+/**
+ * The server's urgency (domain/urgency.ts), as list rows and the case state carry it, kept live:
+ * the one rule that changes with time alone is a deadline passing, which makes a case breached.
+ */
+export function liveUrgency(server, deadline, now = Date.now()) {
+  if (server !== 'breached' && deadline && now >= Date.parse(deadline)) return 'breached';
+  return server;
+}
 
-/** <span class="countdown">[label] 9h 59m 58s left</span>, kept current by the ticker. */
-export function countdown(deadline, { warnAt, breached } = {}) {
+const BADGE = { ok: 'ok', warning: 'warn', overdue: 'danger', breached: 'danger', none: 'neutral', normal: 'ok', due_soon: 'warn', needs_ops: 'info' };
+
+/** <span class="countdown">[label] 9h 59m 58s left</span>, kept current by the ticker; with the server's urgency, that is the label. */
+export function countdown(deadline, { warnAt, breached, urgency: server } = {}) {
   const el = h(
     'span',
-    { class: 'countdown', dataset: { deadline: deadline ?? '', warnAt: warnAt ?? '', breached: breached ? '1' : '' } },
+    { class: 'countdown', dataset: { deadline: deadline ?? '', warnAt: warnAt ?? '', breached: breached ? '1' : '', serverUrgency: server ?? '' } },
     h('span', { class: 'badge cd-label' }),
     ' ',
     h('span', { class: 'cd-left' }),
@@ -31,8 +40,8 @@ export function countdown(deadline, { warnAt, breached } = {}) {
 }
 
 function tick(el) {
-  const { deadline, warnAt, breached } = el.dataset;
-  const level = urgency({ deadline: deadline || undefined, warnAt: warnAt || undefined, breached: breached === '1' });
+  const { deadline, warnAt, breached, serverUrgency } = el.dataset;
+  const level = serverUrgency ? liveUrgency(serverUrgency, deadline || undefined) : urgency({ deadline: deadline || undefined, warnAt: warnAt || undefined, breached: breached === '1' });
   const labelEl = el.querySelector('.cd-label');
   const leftEl = el.querySelector('.cd-left');
   const ms = deadline ? Date.parse(deadline) - Date.now() : 0;

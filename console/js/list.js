@@ -1,4 +1,7 @@
-/** The case list: filters on Temporal visibility, paging, deadlines in Beijing time with live countdowns. */
+/**
+ * The triage home: my views with their counts (the server's, sorted by the next deadline), one
+ * search box, and every case list from Temporal visibility with the server's urgency kept live.
+ */
 import { api, query } from './api.js';
 import { boot } from './boot.js';
 import { h, fill, $, table, badge } from './dom.js';
@@ -13,6 +16,10 @@ let tokens = [undefined]; // page tokens: tokens[i] fetches page i
 let page = 0;
 let nextToken;
 let lastItems = null;
+let views = [];
+/** 'all' (the filters alone) or a triage view's name. */
+let current = 'all';
+let searchText = '';
 
 function options(select, list) {
   const value = select.value;
@@ -42,12 +49,47 @@ function writeFilters(params) {
   for (const name of FILTERS) if (params.has(name)) form.elements[name].value = params.get(name);
 }
 
+/** What the address asks for: a view, a search, filters; a bare address is my queue. */
+function readLocation() {
+  const params = new URLSearchParams(location.search);
+  searchText = params.get('q') ?? '';
+  $('#q').value = searchText;
+  const asked = params.get('view');
+  const anyFilter = FILTERS.some((name) => params.get(name)) || searchText;
+  current = asked ?? (anyFilter ? 'all' : 'my_queue');
+  if (FILTERS.some((name) => name !== 'pageSize' && params.get(name))) $('#more-filters').open = true;
+  writeFilters(params);
+}
+
+function address() {
+  const filters = readFilters();
+  return `index.html${query({ view: current === 'all' ? undefined : current, q: searchText || undefined, ...filters })}`;
+}
+
+function renderViews() {
+  const link = (name, text, count) =>
+    h(
+      'a',
+      { href: `index.html${query({ view: name === 'all' ? 'all' : name })}`, class: 'view', 'data-testid': `view-${name}`, 'data-view': name, 'aria-current': name === current ? 'page' : null },
+      h('span', { class: 'view-name' }, text),
+      count === undefined ? null : h('span', { class: 'view-count', 'data-testid': `view-count-${name}` }, String(count)),
+    );
+  fill($('#views'), views.map((v) => link(v.view, t(`view.${v.view}`), v.count)), link('all', t('view.all')));
+}
+
+function resultsTitle() {
+  const view = views.find((v) => v.view === current);
+  if (searchText) return t('list.searchResults', { q: searchText });
+  if (current === 'all') return t('view.all');
+  return view ? `${t(`view.${current}`)}（${view.count}）` : t(`view.${current}`);
+}
+
 function row(item) {
-  const id = item.complaintId;
+  const id = item.caseRef ?? item.complaintId;
   const closed = item.status === 'closed';
   return h(
     'tr',
-    { 'data-testid': 'case-row', 'data-complaint-id': id, 'data-urgency-host': closed ? null : '' },
+    { 'data-testid': 'case-row', 'data-complaint-id': item.complaintId, 'data-case-ref': item.caseRef ?? '', 'data-urgency-host': closed ? null : '' },
     h('td', { class: 'nowrap' }, h('a', { href: `case.html?id=${encodeURIComponent(id)}` }, id)),
     h('td', null, item.orderId ?? '—'),
     h('td', { class: 'nowrap' }, badge(label('status', item.status), closed ? 'neutral' : 'info', { 'data-status': item.status ?? '' })),
@@ -55,25 +97,27 @@ function row(item) {
     h('td', null, label('category', item.category)),
     h('td', null, label('tier', item.tier)),
     h('td', null, item.owner ?? '—'),
-    h('td', { class: 'nowrap' }, item.nextDeadline ? h('time', { datetime: item.nextDeadline }, shanghaiTime(item.nextDeadline)) : '—'),
     h(
       'td',
       null,
       closed
         ? [badge(t('list.closedAt'), 'neutral'), ' ', item.closedAt ? shanghaiTime(item.closedAt) : '']
-        : countdown(item.nextDeadline, { breached: item.breached }),
+        : countdown(item.nextDeadline, { breached: item.breached, urgency: item.urgency }),
     ),
+    h('td', { class: 'nowrap' }, item.nextDeadline ? h('time', { datetime: item.nextDeadline }, shanghaiTime(item.nextDeadline)) : '—'),
     h('td', { class: 'nowrap' }, shanghaiTime(item.startedAt)),
   );
 }
 
 function render() {
   const results = $('#results');
+  renderViews();
+  $('#results-title').textContent = resultsTitle();
   if (!lastItems) return;
   if (lastItems.length === 0) {
-    fill(results, h('p', { class: 'empty' }, t('list.empty')));
+    fill(results, h('p', { class: 'empty' }, searchText ? t('list.searchEmpty') : t('list.empty')));
   } else {
-    const headers = ['list.case', 'field.orderId', 'field.status', 'field.level', 'field.category', 'field.tier', 'field.owner', 'list.nextDeadline', 'list.timeLeft', 'list.started'];
+    const headers = ['list.case', 'field.orderId', 'field.status', 'field.level', 'field.category', 'field.tier', 'field.owner', 'list.urgency', 'list.nextDeadline', 'list.started'];
     fill(results, table(headers.map((k) => t(k)), lastItems.map(row), { 'data-testid': 'case-table' }));
     refreshCountdowns(results);
   }
@@ -82,48 +126,74 @@ function render() {
   $('#next').disabled = !nextToken;
 }
 
-async function load() {
+function showError(err) {
   const error = $('#list-error');
+  error.hidden = false;
+  const issues = (err.body?.issues ?? []).map((i) => `${(i.path ?? []).join('.')}: ${i.message}`);
+  error.textContent = [`${t('list.failed')}: ${err.message}`, ...issues].join(' — ');
+}
+
+async function loadViews() {
+  try {
+    views = (await api('GET', '/complaints/views')).views ?? [];
+  } catch (err) {
+    showError(err);
+  }
+  // The counts may answer after the list did: the views and the title are drawn again.
+  renderViews();
+  $('#results-title').textContent = resultsTitle();
+}
+
+async function load() {
   const filters = readFilters();
   try {
-    const res = await api('GET', `/complaints${query({ ...filters, pageToken: tokens[page] })}`);
-    error.hidden = true;
+    const view = current === 'all' ? undefined : current;
+    const res = await api('GET', `/complaints${query({ ...filters, view, q: searchText || undefined, pageToken: tokens[page] })}`);
+    $('#list-error').hidden = true;
     lastItems = res.items ?? [];
     nextToken = res.nextPageToken;
     tokens[page + 1] = nextToken;
   } catch (err) {
-    error.hidden = false;
-    const issues = (err.body?.issues ?? []).map((i) => `${(i.path ?? []).join('.')}: ${i.message}`);
-    error.textContent = [`${t('list.failed')}: ${err.message}`, ...issues].join(' — ');
+    showError(err);
     lastItems = lastItems ?? [];
   }
   render();
 }
 
+function restart() {
+  tokens = [undefined];
+  page = 0;
+  history.replaceState(null, '', address());
+  void load();
+}
+
 async function main() {
   const me = await boot('list');
   renderFilterOptions(me);
-  writeFilters(new URLSearchParams(location.search));
+  readLocation();
   onLangChange(() => {
     renderFilterOptions(me);
     render();
   });
+  $('#search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    searchText = $('#q').value.trim();
+    // A search looks through every case, closed ones included: the customer may call about an old one.
+    current = 'all';
+    restart();
+  });
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
-    tokens = [undefined];
-    page = 0;
-    history.replaceState(null, '', `index.html${query(readFilters())}`);
-    void load();
+    restart();
   });
   $('#clear').addEventListener('click', () => {
     $('#filters').reset();
     renderFilterOptions(me);
-    tokens = [undefined];
-    page = 0;
-    history.replaceState(null, '', 'index.html');
-    void load();
+    searchText = '';
+    $('#q').value = '';
+    restart();
   });
-  $('#refresh').addEventListener('click', () => void load());
+  $('#refresh').addEventListener('click', () => void Promise.all([loadViews(), load()]));
   $('#prev').addEventListener('click', () => {
     page = Math.max(0, page - 1);
     void load();
@@ -133,8 +203,8 @@ async function main() {
     page += 1;
     void load();
   });
-  await load();
-  setInterval(() => document.visibilityState === 'visible' && void load(), 30_000);
+  await Promise.all([loadViews(), load()]);
+  setInterval(() => document.visibilityState === 'visible' && void Promise.all([loadViews(), load()]), 30_000);
 }
 
 void main();

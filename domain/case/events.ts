@@ -88,6 +88,7 @@ export interface SearchView {
   caseRef: string;
   intakeKeys: string[];
   needsOps: boolean;
+  pendingApprovalLevel: Level | null;
 }
 
 export type RefusalKind = 'state' | 'permission' | 'authority' | 'input';

@@ -49,6 +49,7 @@ export function searchView(s: ComplaintState): SearchView {
     caseRef: s.caseRef,
     intakeKeys: Object.keys(s.intakes),
     needsOps: s.flags.needsOps,
+    pendingApprovalLevel: s.pendingProposal?.needsLevel ?? null,
   };
 }
 

@@ -19,6 +19,7 @@ function productionEnv(): Record<string, string> {
     DRIVER_WEBHOOK_SECRET: secret(),
     SESSION_SECRET: secret(),
     PAGE_TOKEN_SECRET: secret(),
+    PHONE_HASH_SECRET: secret(),
     PAYMENT_API_KEY: secret(),
     SMS_API_KEY: secret(),
     OA_API_KEY: secret(),
@@ -28,7 +29,7 @@ function productionEnv(): Record<string, string> {
 test('the API refuses to start on the development defaults and names every one', async () => {
   const exit = await runProcess('api/server.ts', { NODE_ENV: 'production', ...NOWHERE });
   expect(exit.code).toBe(1);
-  for (const name of ['API_KEYS', 'PAYLOAD_KEYS', 'DRIVER_WEBHOOK_SECRET', 'SESSION_SECRET', 'PAGE_TOKEN_SECRET']) expect(exit.stderr).toContain(name);
+  for (const name of ['API_KEYS', 'PAYLOAD_KEYS', 'DRIVER_WEBHOOK_SECRET', 'SESSION_SECRET', 'PAGE_TOKEN_SECRET', 'PHONE_HASH_SECRET']) expect(exit.stderr).toContain(name);
   expect(exit.stderr).not.toContain('listening');
 });
 
@@ -59,6 +60,8 @@ describe('productionProblems', () => {
     ['PAYLOAD_KEYS containing the development key', { PAYLOAD_KEYS: JSON.stringify({ 'k-2026': key(), old: 'ZGV2LW9ubHktcGF5bG9hZC1rZXktMzItYnl0ZXMhISE=' }) }, 'worker', /PAYLOAD_KEYS contains the development key \(key id old\)/],
     ['the development webhook secret', { DRIVER_WEBHOOK_SECRET: 'dev-driver-webhook-secret' }, 'api', /DRIVER_WEBHOOK_SECRET is the development default/],
     ['the development payment key', { PAYMENT_API_KEY: 'dev-payment-key' }, 'worker', /PAYMENT_API_KEY is the development default/],
+    ['the development phone-hash secret', { PHONE_HASH_SECRET: 'dev-phone-hash-secret' }, 'api', /PHONE_HASH_SECRET is the development default/],
+    ['the phone hash keyed like the page tokens', { PHONE_HASH_SECRET: 'the-same-secret-everywhere', PAGE_TOKEN_SECRET: 'the-same-secret-everywhere' }, 'api', /PHONE_HASH_SECRET equals PAGE_TOKEN_SECRET/],
     ['one secret for two purposes', { SESSION_SECRET: 'the-same-secret-everywhere', DRIVER_WEBHOOK_SECRET: 'the-same-secret-everywhere' }, 'api', /SESSION_SECRET equals DRIVER_WEBHOOK_SECRET/],
   ] as const)('%s is named', (_what, over, kind, message) => {
     expect(productionProblems(env(over), kind)).toEqual([expect.stringMatching(message)]);

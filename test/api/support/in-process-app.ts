@@ -18,6 +18,7 @@ export function appConfig(over: InProcessConfig = {}): ApiConfig {
     driverWebhookSecret: TEST_WEBHOOK_SECRET,
     sessionSecret: TEST_SESSION_SECRET,
     pageTokenSecret: 'in-process-page-token-secret',
+    phoneHashSecret: 'in-process-phone-hash-secret',
     codec: payloadCodec({}),
     developmentKeys: true,
     ...rest,
