@@ -33,6 +33,8 @@ Outcome:Keyword
 CaseRef:Keyword
 IntakeKeys:KeywordList
 NeedsOps:Bool
+PhoneHash:Keyword
+PendingApprovalLevel:Int
 "
 
 t() {
