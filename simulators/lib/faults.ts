@@ -74,7 +74,7 @@ export class Faults {
   private view(service: FaultService): FaultState & { rules?: FaultState[] } {
     const list = this.rules[service];
     const last = list[list.length - 1];
-    return { ...(last ?? off()), ...(list.length > 1 ? { rules: structuredClone(list) } : {}) };
+    return { ...(last ?? off()), rules: structuredClone(list) };
   }
 
   all(): Record<FaultService, FaultState> {
