@@ -7,14 +7,16 @@ import { VIEW_NAMES } from './view-names';
 const level = z.literal([1, 2, 3]);
 const isoTime = z.string().describe('ISO 8601 timestamp, Asia/Shanghai offset');
 
-export const problemSchema = z.object({
+/** Rails' callbacks answer in the rail's own words beside `error` (WeChat Pay reads `code` and `message`). */
+export const problemSchema = z.looseObject({
   error: z.string().describe('what was wrong, for a human'),
   issues: z
     .array(z.looseObject({ path: z.array(z.union([z.string(), z.number()])), message: z.string(), code: z.string() }))
     .optional()
     .describe('zod issues of a 400'),
   type: z.enum(['InvalidState', 'NotPermitted', 'AuthorityExceeded', 'InvalidInput']).optional().describe("the workflow's refusal type on 409/422"),
-  code: z.string().optional().describe('the rule that refused, for a client to word in its language'),
+  code: z.string().optional().describe("the rule that refused, for a client to word in its language; on a rail's callback, the rail's own code (FAIL)"),
+  message: z.string().optional().describe("on a rail's callback: the rail's own message field"),
   params: z.record(z.string(), z.union([z.string(), z.number()])).optional().describe("the rule's values"),
   byLevel: z.number().int().min(1).max(3).optional().describe('the level that can do it instead'),
 });
