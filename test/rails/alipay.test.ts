@@ -161,3 +161,11 @@ test.each([1, 10, 199_999, 10_000_000])('%d fen travels as a yuan string and com
   expect((await ledger(orderId)).totals.refundedFen).toBe(fen);
   expect((await port.queryRefund(`${orderId}-m`, { orderId, transactionRef: trade }))?.amountFen).toBe(fen);
 });
+
+test('a deposit-back message with a charset the SDK cannot decode is refused as unsigned, not answered with a 500', async () => {
+  const { harness } = await import('../harness/client');
+  // What schemathesis sent: an unknown charset, odd bytes everywhere.
+  const body = 'charset=%C3%8B%C3%B1&notify_id=&utc_timestamp=&version=%C3%A6%C5%93%C3%86%C5%92%EF%AC%80%CA%A4%CA%A8%C3%9F&biz_content=%C2%9A2%C3%98+%F1%82%A9%84%C3%87%F2%AD%AD%9Ex%F1%A4%80%92G8m%C2%A9%F4%87%AE%AA4%C3%AF%C3%A7%26%F0%96%AA%90%F1%89%A9%AB&sign_type=%C3%BF%C2%90%C2%A0%F0%A1%8F%96%F2%8E%AF%98%0Bn%C3%8D%C3%BE&sign=%F3%98%B5%94%09a%C2%86&msg_method=&app_id=%0D%C2%BB%C3%8A%C3%B1';
+  const res = await fetch(`${harness.apiUrl}/payment-notifications/alipay/refunds`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', connection: 'close' }, body });
+  expect(res.status).toBe(401);
+});

@@ -48,8 +48,16 @@ export function alipayNotificationReader(config: AlipayNotifyConfig) {
     alipayPublicKey: config.alipayPublicKey,
     keyType: config.privateKey.includes('BEGIN PRIVATE KEY') ? 'PKCS8' : 'PKCS1',
   });
+  // The SDK throws on parameters it cannot decode (an unknown charset): that is no signature either.
+  const verifies = (params: Record<string, unknown>) => {
+    try {
+      return sdk.checkNotifySignV2(params);
+    } catch {
+      return false;
+    }
+  };
   return (params: Record<string, unknown>): NotificationVerdict => {
-    if (typeof params.sign !== 'string' || !sdk.checkNotifySignV2(params)) return { ok: false, status: 401, reason: 'signature does not verify with the Alipay public key' };
+    if (typeof params.sign !== 'string' || !verifies(params)) return { ok: false, status: 401, reason: 'signature does not verify with the Alipay public key' };
     if (params.app_id !== config.appId) return { ok: false, status: 400, reason: `message for app ${String(params.app_id)}, not ours` };
     if (params.msg_method !== DEPOSIT_BACK) return { ok: false, status: 400, reason: `unexpected msg_method ${String(params.msg_method)}` };
     try {
