@@ -24,6 +24,7 @@ import {
   type IntakeResult,
 } from '../workflows/definitions';
 import { HttpProblem } from './errors';
+import { closedVerdicts } from '../domain/case/machine';
 import type { PhoneHasher } from './phone-hash';
 
 const grpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5 } as const;
@@ -155,12 +156,26 @@ export async function handleFor(svc: ComplaintsService, id: string): Promise<Wor
 }
 
 export async function complaintState(svc: ComplaintsService, complaintId: string, viewer?: Actor, probe?: { refundFen?: number }): Promise<CaseView> {
+  let handle: WorkflowHandle | undefined;
   try {
-    const handle = await handleFor(svc, complaintId);
+    handle = await handleFor(svc, complaintId);
     return await (viewer ? handle.query(stateQuery, viewer, probe) : handle.query(stateQuery));
   } catch (err) {
-    throw asProblem(err, complaintId);
+    const problem = asProblem(err, complaintId);
+    if (problem instanceof HttpProblem || !handle) throw problem;
+    // A closed case's last state is its recorded result: read it without replaying the history
+    // on a worker (which a query needs, and which a worker may be unable to do).
+    const closed = await closedCase(handle);
+    if (closed) return closed;
+    throw problem;
   }
+}
+
+async function closedCase(handle: WorkflowHandle): Promise<CaseView | undefined> {
+  const description = await handle.describe().catch(() => undefined);
+  if (!description || description.status.name !== 'COMPLETED') return undefined;
+  const view = (await handle.result()) as CaseView;
+  return { ...view, allowed: closedVerdicts() };
 }
 
 /** Maps what Temporal says about a case to what the API client should hear. */

@@ -211,3 +211,9 @@ export function allowedActions(state: ComplaintState, actor: Actor, probe: { ref
   const limitFen = actor.role === 'system' || actor.role === 'customer' || actor.role === 'driver_app' ? undefined : limitOf(ctx, actor.role as StaffRole);
   return { actions, ...(limitFen !== undefined ? { limitFen } : {}), ...(forApproval ? { forApproval } : {}) };
 }
+
+/** A closed case takes no action: every verdict is the machine's refusal for a closed case. */
+export function closedVerdicts(): { actions: AllowedAction[] } {
+  const refusal = { allowed: false, reason: 'the case is closed', kind: 'state' as const, code: 'not_open', params: { status: 'closed' } };
+  return { actions: [...ACTIONS, 'customer-reply' as const].map((action) => ({ action, ...refusal })) };
+}
