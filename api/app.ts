@@ -110,7 +110,7 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.use(metricsRouter(metrics), docsRouter({ codecOpen: config.developmentKeys }));
 
   const tokens = pageTokens(pageTokenKey(config.pageTokenSecret));
-  app.use(authenticate(config.apiKeys), meRouter(config), viewsRouter(svc, tokens), complaintsRouter(svc, metrics, tokens));
+  app.use(authenticate(config.apiKeys), meRouter(config), viewsRouter(svc), complaintsRouter(svc, metrics, tokens));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -25,6 +25,7 @@ import {
 } from '../workflows/definitions';
 import { HttpProblem } from './errors';
 import { closedVerdicts } from '../domain/case/machine';
+import { intakeKeyReused } from '../domain/case/opening';
 import type { PhoneHasher } from './phone-hash';
 
 const grpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5 } as const;
@@ -71,10 +72,8 @@ async function handledBefore(svc: ComplaintsService, orderId: string, key: strin
   for await (const execution of svc.client.workflow.list({ query })) {
     if (execution.status.name === 'RUNNING') return undefined;
     const state = await svc.client.workflow.getHandle(execution.workflowId, execution.runId).query(stateQuery);
-    const first = state.intakes?.[key];
-    if (first && bodyHash && first !== bodyHash) {
-      throw new HttpProblem(422, 'this Idempotency-Key was used with a different request body; use a new key for a new request', { type: 'InvalidInput' });
-    }
+    const reused = intakeKeyReused(state.intakes?.[key], bodyHash);
+    if (reused) throw new HttpProblem(422, reused, { type: 'InvalidInput', code: 'intake_key_reused' });
     return { complaintId: state.complaintId, caseRef: state.caseRef, created: false, repeated: true, status: state.status, level: state.level, nextDeadline: state.nextDeadline };
   }
   return undefined;

@@ -54,6 +54,10 @@ export const actionSchemas = {
   'close-with-apology': z.object({ reason }).strict(),
 } as const;
 export type ActionName = keyof typeof actionSchemas;
+/** Actions that take no fields: an absent body counts as {}. */
+export const FIELDLESS_ACTIONS: ReadonlySet<ActionName> = new Set(
+  (Object.keys(actionSchemas) as ActionName[]).filter((a) => Object.keys(actionSchemas[a].shape).length === 0),
+);
 export const actionNameSchema = z.enum(Object.keys(actionSchemas) as [ActionName, ...ActionName[]]);
 
 export const emptyBodySchema = z.object({}).strict();

@@ -31,7 +31,8 @@ export function settlementOutcome(kind: DecisionKind, reliefFen: number, feeFen:
   }
 }
 
-export function whatHappened(description: string, findings: Finding[]): { zh: string; en: string } {
+/** What the records show happened; empty when they show nothing (the customer's own words are not repeated back). */
+export function whatHappened(findings: Finding[]): { zh: string; en: string } {
   const shown = findings.filter((f) => f.kind !== 'order_not_found');
   if (shown.length === 0) return { zh: '', en: '' };
   return { zh: shown.map((f) => f.summary.zh).join('；'), en: shown.map((f) => f.summary.en).join('; ') };

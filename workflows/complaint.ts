@@ -84,16 +84,22 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   // time-skipping test server cannot register custom attributes) keeps its state to the query.
   const publishes = info.typedSearchAttributes.get(SA.orderId) !== undefined;
 
-  function apply(event: CaseEvent): unknown {
-    const t = decide(state, event, new Date());
-    if (!t.ok) throw failureOf(t.refusal);
+  /** The machine's answer to an event; `commit` takes it and runs its commands. */
+  const transition = (event: CaseEvent) => decide(state, event, new Date());
+  function commit(t: Extract<ReturnType<typeof decide>, { ok: true }>): unknown {
     state = t.state;
     for (const command of t.commands) run(command);
     return t.reply;
   }
 
+  function apply(event: CaseEvent): unknown {
+    const t = transition(event);
+    if (!t.ok) throw failureOf(t.refusal);
+    return commit(t);
+  }
+
   function check(event: CaseEvent): void {
-    const t = decide(state, event, new Date());
+    const t = transition(event);
     if (!t.ok) throw failureOf(t.refusal);
   }
 
@@ -192,8 +198,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
 
   const signal = (event: CaseEvent) => {
     // A signal the case cannot take (it is closing) is dropped; the API answers 409 for closed cases.
-    const t = decide(state, event, new Date());
-    if (t.ok) inbox.push(event);
+    if (transition(event).ok) inbox.push(event);
   };
   setHandler(customerRepliedSignal, ({ text }) => signal({ type: 'customer_replied', text }));
   setHandler(driverReportedSignal, (report) => signal({ type: 'driver_reported', report }));
@@ -215,10 +220,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
     await condition(() => inbox.length > 0 || (state.status !== 'closed' && !inFlight() && continueSuggested()));
     while (inbox.length > 0) {
       // Results and signals queued earlier may meet a case that has moved on; a refusal drops them.
-      const t = decide(state, inbox.shift()!, new Date());
-      if (!t.ok) continue;
-      state = t.state;
-      for (const command of t.commands) run(command);
+      const t = transition(inbox.shift()!);
+      if (t.ok) commit(t);
     }
     if (state.status !== 'closed' && !inFlight() && continueSuggested()) {
       // Timers are re-armed from the state in the next run; in-flight updates finish first.

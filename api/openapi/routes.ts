@@ -3,6 +3,7 @@
  * test/api/openapi.test.ts fails when a route is registered on the app but missing here.
  */
 import { z } from 'zod';
+import { OPS_ACTIONS } from '../../domain/case/events';
 import type { StaffRole } from '../../domain/types';
 import { CASE_WORKERS, STAFF } from '../auth';
 import * as res from '../response-schemas';
@@ -52,10 +53,6 @@ const ACTION_SUMMARIES: Record<req.ActionName, string> = {
   'close-with-apology': 'Ops: give up on the refused step, with the reason; the case closes with its apology',
 };
 
-/** Actions with no fields: an absent body is {}. */
-const EMPTY_ACTIONS = new Set<req.ActionName>(['approve-settlement', 'claim', 'retry']);
-/** Ops unstick and annotate cases; they never decide them. */
-const OPS_ACTIONS = new Set<req.ActionName>(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
 const ACTION_BODY_IDS: Record<req.ActionName, string> = {
   'propose-settlement': 'ProposeSettlement',
   'approve-settlement': 'ApproveSettlement',
@@ -215,7 +212,7 @@ export const ROUTES: RouteDoc[] = [
       auth: 'apiKey',
       roles: OPS_ACTIONS.has(action) ? STAFF : CASE_WORKERS,
       pathParams: { id },
-      body: { schema: req.actionSchemas[action], required: !EMPTY_ACTIONS.has(action) },
+      body: { schema: req.actionSchemas[action], required: !req.FIELDLESS_ACTIONS.has(action) },
       success: { status: 200, description: "the Update's result", schema: res.actionResultSchema },
       errors: [400, 401, 403, 404, 409, 413, 415, 422, 429],
     }),

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { buildVoucher, voucherHtml } from '../../domain/voucher';
+import { OPS_ACTIONS } from '../../domain/case/events';
 import { ACTION_UPDATES, customerRepliedSignal, escalateUpdate, opsRetrySignal } from '../../workflows/definitions';
 import { actorOf, CASE_WORKERS, requireRole, STAFF } from '../auth';
 import { actionProblem, asProblem, complaintState, handleFor, hashOf, locate, openComplaint, type ComplaintsService } from '../complaints-service';
@@ -10,6 +11,7 @@ import type { ApiMetrics } from '../metrics';
 import type { PageTokens } from '../page-tokens';
 import {
   actionSchemas,
+  FIELDLESS_ACTIONS,
   allowedQuerySchema,
   historyQuerySchema,
   complaintIdSchema,
@@ -21,8 +23,6 @@ import {
 } from '../schemas';
 import { listCases, withUrgency } from './views';
 
-/** What ops may do: they unstick and annotate cases, they never decide them. */
-const OPS_ACTIONS = new Set<ActionName>(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
 
 /** Stripe semantics: the same key and body answer as the first time; the same key with another body is a 422. */
 function idempotencyKeyOf(header: string | undefined): string | undefined {
@@ -31,7 +31,6 @@ function idempotencyKeyOf(header: string | undefined): string | undefined {
   return `idem:${hashOf(header)}`;
 }
 
-const EMPTY_BODY_ACTIONS = new Set<ActionName>(['approve-settlement', 'claim', 'retry']);
 
 const BAD_HISTORY_TOKEN = 'invalid pageToken: pass back the nextPageToken of the previous page unchanged';
 
@@ -130,7 +129,7 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
     router.post(`/complaints/:id/actions/${action}`, OPS_ACTIONS.has(action) ? staff : caseWorkers, async (req, res) => {
       const id = parse(complaintIdSchema, req.params.id);
       // Actions without fields take an absent body as {}; the others need theirs.
-      const body = parse(actionSchemas[action], req.body === undefined && EMPTY_BODY_ACTIONS.has(action) ? {} : req.body);
+      const body = parse(actionSchemas[action], req.body === undefined && FIELDLESS_ACTIONS.has(action) ? {} : req.body);
       // The acting user travels in the Update's arguments, so history shows who did it.
       const args = { ...body, actor: actorOf(req.user!) };
       try {

@@ -8,7 +8,7 @@ import { complaintWorkflowId, type Actor, type DriverReport } from '../../workfl
 import { asProblem, openComplaint, type ComplaintsService } from '../complaints-service';
 import { HttpProblem, parse } from '../errors';
 import type { ApiMetrics } from '../metrics';
-import { driverReportBodySchema, type DriverReportBody } from '../schemas';
+import { driverReportBodySchema } from '../schemas';
 import { SIGNATURE_HEADERS, verifySignedRequest } from '../webhook-signature';
 import type { RateCounter, WebhookStores } from '../webhook-stores';
 

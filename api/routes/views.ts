@@ -14,7 +14,7 @@ export function listContext(svc: ComplaintsService, req: Request): ListContext {
 }
 
 /** `GET /complaints` with `view` or `q`, and the views' counts; registered before `/complaints/:id`. */
-export function viewsRouter(svc: ComplaintsService, tokens: PageTokens): Router {
+export function viewsRouter(svc: ComplaintsService): Router {
   const router = Router();
   router.get('/complaints/views', requireRole(...STAFF), async (req, res) => {
     parse(emptyBodySchema, req.query);

@@ -20,6 +20,9 @@ export const ACTIONS = [
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
+/** What ops may ask for at all: they annotate, claim and unstick cases, they never decide them. */
+export const OPS_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
+
 export interface IntakeArgs {
   intakeId: string;
   actor: Actor;

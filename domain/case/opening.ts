@@ -202,6 +202,11 @@ export function escalateTo(ctx: Ctx, level: Level, reason: string, actor: string
   send(ctx, `escalation-${s.levels.length}`, 'escalation', escalationText(s.language, s.caseRef, level, by, breached), 1, escalationTemplate(s.language, s.caseRef, level, by));
 }
 
+/** The same intake key with another body is another request: refused, whether the case is open or closed. */
+export function intakeKeyReused(firstBodyHash: string | undefined, bodyHash: string | undefined): string | undefined {
+  return firstBodyHash && bodyHash && firstBodyHash !== bodyHash ? 'this Idempotency-Key was used with a different request body; use a new key for a new request' : undefined;
+}
+
 /** A report or a repeat on this order: the same key changes nothing; a new report refreshes the evidence. */
 export function onIntake(ctx: Ctx, args: IntakeArgs, created: boolean): void {
   const s = ctx.s;
@@ -211,10 +216,8 @@ export function onIntake(ctx: Ctx, args: IntakeArgs, created: boolean): void {
     return;
   }
   if (args.intakeKey && args.intakeKey in s.intakes) {
-    const first = s.intakes[args.intakeKey];
-    if (first && args.intakeBodyHash && first !== args.intakeBodyHash) {
-      refuse('input', 'this Idempotency-Key was used with a different request body; use a new key for a new request');
-    }
+    const reused = intakeKeyReused(s.intakes[args.intakeKey], args.intakeBodyHash);
+    if (reused) refuse('input', reused, { code: 'intake_key_reused' });
     ctx.reply = { ...reply(), repeated: true };
     return;
   }

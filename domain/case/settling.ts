@@ -347,7 +347,7 @@ export function apologize(ctx: Ctx): void {
   const text = apologyText(s.language, {
     caseRef: s.caseRef,
     outcome,
-    whatHappened: whatHappened(s.description, s.findings),
+    whatHappened: whatHappened(s.findings),
     refundFen: relief + (settlement?.feeFen ?? 0),
     feeFen: settlement?.feeFen ?? 0,
     feeExplanation: fee?.explanation,

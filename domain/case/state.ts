@@ -90,16 +90,20 @@ export interface Notification {
   reason?: string;
 }
 
-export interface SettlementProposal {
-  proposedBy: Actor;
+/** What a settlement pays and why, whether it is proposed or decided. */
+export interface SettlementTerms {
   kind: SettlementKind;
   refundFen: number;
   feeFen: number;
   feeRule: string;
   platformAtFault: boolean;
   reason: string;
-  needsLevel: Level;
   at: string;
+}
+
+export interface SettlementProposal extends SettlementTerms {
+  proposedBy: Actor;
+  needsLevel: Level;
 }
 
 export interface Refund {
@@ -125,16 +129,9 @@ export interface ChargeHold {
   capturedFen?: number;
 }
 
-export interface Settlement {
-  kind: SettlementKind;
-  refundFen: number;
-  feeFen: number;
-  feeRule: string;
-  platformAtFault: boolean;
-  reason: string;
+export interface Settlement extends SettlementTerms {
   approvedBy: Actor;
   automatic: boolean;
-  at: string;
   /** What the relief pays for, finding by finding. */
   claims: Claim[];
 }

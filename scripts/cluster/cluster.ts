@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { PROJECT_ROOT, readEnv } from '../../config/env';
 import { SA } from '../../workflows/definitions';

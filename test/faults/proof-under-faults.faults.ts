@@ -88,10 +88,8 @@ async function submit(c: Case): Promise<void> {
       c.submitted = true;
       return;
     }
-    // The start may have happened with its answer lost (server or API down): never open a second
-    // case. (A repeated intake after the first case closed starts a new run, and a story-A order
-    // then asks for its refund again: the provider's refunds-within-debits check refuses it and
-    // the second case waits for ops forever.)
+    // The start may have happened with its answer lost (server or API down): look before asking
+    // again, so the stream never opens a second case for one complaint.
     const s = await stateOf(c);
     if (s) {
       c.submitted = true;
