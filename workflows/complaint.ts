@@ -109,7 +109,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
         const call =
           command.retry === 'rules'
             ? loadCaseRules()
-            : (proxyActivities<Activities>(RETRIES[command.retry as keyof typeof RETRIES])[command.activity] as (args: unknown) => Promise<unknown>)(command.args);
+            : (proxyActivities<Activities>(RETRIES[command.retry as keyof typeof RETRIES])[command.activity] as (args: unknown) => Promise<unknown>)(
+                // The phone stays out of the machine's state: the look-up for a late receipt gets it here.
+                command.activity === 'awaitLateReceipt' ? { ...(command.args as object), phone: input.customer.phone } : command.args,
+              );
         void call.then(
           (result) => inbox.push({ type: 'call_done', step: command.step, result }),
           (err) => inbox.push(failureEvent(command.step, err)),

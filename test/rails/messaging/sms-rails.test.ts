@@ -56,7 +56,7 @@ describe.each(['aliyun', 'tencent'] as const)('%s SMS', (rail) => {
     const results = await send(rail, phone, caseRef);
     expect(results.map((r) => `${r.channel}:${r.outcome?.status ?? 'failed'}`)).toEqual(['sms:failed', 'app:delivered']);
     const failure = results[0]!.failure!;
-    expect(failure.type).toBe('NotDelivered');
+    expect(failure.type).toBe('NoReceipt'); // silence, not a refusal: the case goes on looking for a late receipt
     expect(failure.details[0]).toMatchObject({ status: 'failed', sent: true, rail, channel: 'sms' });
     expect((failure.details[0] as { reason: string }).reason).toMatch(new RegExp(`no delivery receipt within ${RECEIPT_WINDOW_MS} ms`));
     // Not retried on the rail: a resend could reach the customer twice.

@@ -18,6 +18,13 @@ const send = proxyActivities<Acts>({
   retry: { maximumAttempts: 2, initialInterval: '200 ms', backoffCoefficient: 2 },
 }).sendCustomerMessage;
 
+// The complaint workflow's 'optional' class: look-ups spaced by its retries, a minute in all.
+const lateReceipt = proxyActivities<Acts>({
+  startToCloseTimeout: '15 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+}).awaitLateReceipt;
+
 const oa = proxyActivities<Acts>({
   startToCloseTimeout: '20 seconds',
   retry: { maximumAttempts: 3, initialInterval: '200 ms' },
@@ -51,4 +58,18 @@ export async function oaDispute(req: { orderId: string; idempotencyKey: string; 
 
 export async function oaVoucher(req: Parameters<Acts['deliverOaVoucher']>[0]): Promise<{ instanceId: string } | null> {
   return oa.deliverOaVoucher(req);
+}
+
+/** The channels as sendOverChannels runs them, then the late look-up for the first channel's message when its window passed. */
+export async function sendThenAwaitLateReceipt(
+  msg: Parameters<typeof sendOverChannels>[0],
+  channels: Array<'sms' | 'app'>,
+): Promise<{ results: ChannelResult[]; late: Awaited<ReturnType<Acts['awaitLateReceipt']>> | null; lateFailure: ChannelResult['failure'] }> {
+  const results = await sendOverChannels(msg, channels);
+  if (results[0]?.failure?.type !== 'NoReceipt') return { results, late: null, lateFailure: null };
+  try {
+    return { results, late: await lateReceipt({ outId: `${msg.outIdPrefix}:${channels[0]}`, phone: msg.phone, channel: channels[0]! }), lateFailure: null };
+  } catch (err) {
+    return { results, late: null, lateFailure: failureOf(err) };
+  }
 }
