@@ -59,6 +59,20 @@ async function stateOf(c: Case): Promise<any | undefined> {
   return r.status === 200 ? r.body : undefined;
 }
 
+/** Every line of a case's history timeline, page after page. */
+async function timeline(complaintId: string): Promise<Array<{ kind: string; text: string }>> {
+  const lines: Array<{ kind: string; text: string }> = [];
+  let token: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const r = await apiGet(`/complaints/${complaintId}/history?pageSize=500${token ? `&pageToken=${encodeURIComponent(token)}` : ''}`);
+    if (r.status !== 200) throw new Error(`history of ${complaintId}: ${r.status} ${JSON.stringify(r.body)}`);
+    lines.push(...r.body.entries);
+    token = r.body.nextPageToken;
+    if (!token) break;
+  }
+  return lines;
+}
+
 // --- the stream ---------------------------------------------------------------------------
 
 /** Seeds the order, then opens the complaint; a lost answer is checked against the case before trying again. */
@@ -450,7 +464,15 @@ test('no refund and no message went out twice; no hold is left HELD', guarded(as
     if (apologyRecords.length !== 1 || !apologyDelivered) apologies.push(`${c.complaintId}: ${apologyRecords.length} recorded delivered (${apologyRecords.map((n) => n.outId).join(', ') || '-'}), ${apologyDelivered ? '' : 'none '}delivered at the rails`);
     if (!outbox.some((m) => m.outId.startsWith(`${ref}:ack`) && m.status === 'DELIVERED') && !apologyDelivered) ackUndelivered.push(c.complaintId);
   }
+  // The late receipt is on the case's timeline too, as ops read it.
+  const offTimeline: string[] = [];
+  for (const outId of deliveredLate) {
+    const c = cases.find((x) => outId.startsWith(`${x.final?.caseRef ?? x.caseRef}:`))!;
+    const lines = await timeline(c.complaintId);
+    if (!lines.some((l) => l.kind === 'message_delivered_late' && l.text.includes(outId))) offTimeline.push(`${c.complaintId}: ${outId}`);
+  }
   check('messages the case recorded as failed although the rail delivered them in time (or whose late receipt it never recorded)', wrongRecord);
+  check('late receipts missing from the case timeline', offTimeline);
   check('messages whose window passed without the next channel being tried', noFallback);
   check('cases whose apology was not delivered on exactly one channel as the case counts it', apologies);
   check('cases that told the customer neither the acknowledgement nor the apology', ackUndelivered);
