@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflows } from '../../scripts/bundle-workflows';
 import { SimulatorAdmin, type SimulatorStats } from '../../simulators/admin-client';
 import { checkFinal, makeCase, type Case } from './cases';
+import { submitCase } from '../harness/submit-case';
 import { http, mapLimit } from './http';
 import { sleep, Stack } from './stack';
 
@@ -76,43 +77,20 @@ async function timeline(complaintId: string): Promise<Array<{ kind: string; text
 // --- the stream ---------------------------------------------------------------------------
 
 /** Seeds the order, then opens the complaint; a lost answer is checked against the case before trying again. */
-async function submit(c: Case): Promise<void> {
-  c.submittedAtMs = Date.now() - stack.t0;
-  if (c.seed) {
-    for (let i = 0; i < 10; i++) {
-      const r = await http('POST', `${stack.simulatorUrl}/_admin/orders`, { body: c.seed, timeoutMs: 10_000 });
-      if (r.status === 201 || r.status === 409) break;
-      if (i === 9) throw new Error(`could not seed ${c.orderId}: ${r.status} ${r.error ?? JSON.stringify(r.body)}`);
-      await sleep(500);
-    }
-  }
-  const until = Date.now() + 150_000;
-  for (let attempt = 1; attempt <= 12 && Date.now() < until && !aborted; attempt++) {
-    c.submitAttempts = attempt;
-    const r = await http('POST', `${stack.apiUrl}/complaints`, { key: 'dev-agent-key', body: c.body, timeoutMs: 60_000 });
-    c.submitStatuses.push(r.status);
-    if (r.status === 201 || r.status === 200) {
-      c.submitted = true;
-      c.created = r.body.created;
-      c.caseRef = r.body.caseRef;
-      return;
-    }
-    // 202 opening: the case is started and its worker (killed, or restarting) answers later.
-    if (r.status === 202 && r.body?.status === 'opening') {
-      c.submitted = true;
-      return;
-    }
-    // The start may have happened with its answer lost (server or API down): look before asking
-    // again, so the stream never opens a second case for one complaint.
-    const s = await stateOf(c);
-    if (s) {
-      c.submitted = true;
-      c.caseRef = s.caseRef;
-      return;
-    }
-    await sleep(Math.min(10_000, 1_000 * attempt));
-  }
-}
+const submit = (c: Case) =>
+  submitCase(
+    c,
+    {
+      simulatorUrl: stack.simulatorUrl,
+      open: (x) => http('POST', `${stack.apiUrl}/complaints`, { key: 'dev-agent-key', body: x.body, timeoutMs: 60_000 }),
+      stateOf,
+      http,
+      attempts: 12,
+      pauseMs: (attempt) => Math.min(10_000, 1_000 * attempt),
+      aborted: () => aborted,
+    },
+    stack.t0,
+  );
 
 async function runStream(): Promise<void> {
   const pending: Promise<void>[] = [];
