@@ -18,6 +18,14 @@ const send = proxyActivities<Acts>({
   retry: { maximumAttempts: 2, initialInterval: '200 ms', backoffCoefficient: 2 },
 }).sendCustomerMessage;
 
+// One attempt, and a heartbeat timeout shorter than a slow rail's answer: only heartbeats sent
+// while the rail call hangs keep this attempt alive.
+const sendOneAttempt = proxyActivities<Acts>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '2 seconds',
+  retry: { maximumAttempts: 1 },
+}).sendCustomerMessage;
+
 // The complaint workflow's 'optional' class: look-ups spaced by its retries, a minute in all.
 const lateReceipt = proxyActivities<Acts>({
   startToCloseTimeout: '15 seconds',
@@ -71,5 +79,14 @@ export async function sendThenAwaitLateReceipt(
     return { results, late: await lateReceipt({ outId: `${msg.outIdPrefix}:${channels[0]}`, phone: msg.phone, channel: channels[0]! }), lateFailure: null };
   } catch (err) {
     return { results, late: null, lateFailure: failureOf(err) };
+  }
+}
+
+/** One attempt on one channel: its outcome, or the failure that ended it (a heartbeat timeout, say). */
+export async function sendInOneAttempt(msg: CustomerMessage): Promise<ChannelResult> {
+  try {
+    return { channel: msg.channel, outcome: await sendOneAttempt(msg), failure: null };
+  } catch (err) {
+    return { channel: msg.channel, outcome: null, failure: failureOf(err) };
   }
 }
