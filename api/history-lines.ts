@@ -129,6 +129,16 @@ const ACTIVITIES: Record<string, ActivityDescription> = {
     label: (i) => `sending by ${i.channel} (${i.outId}): ${i.text}`,
     done: (i, r) => `message ${r?.status ?? 'sent'} by ${i.channel} (${i.outId}): ${i.text}`,
   },
+  awaitLateReceipt: {
+    category: 'message',
+    kind: 'message_receipt_late',
+    kindOf: (r) => (r?.status === 'delivered' ? 'message_delivered_late' : 'message_failed_late'),
+    label: (i) => `waiting for a late receipt of ${i.outId}`,
+    done: (i, r) =>
+      r?.status === 'delivered'
+        ? `message delivered late by ${i.channel} (${i.outId}): receipt ${r.receiptAt ?? '-'} after the window, when the next channel had taken over`
+        : `message by ${i.channel} (${i.outId}) reported undelivered after the window: ${r?.reason ?? 'no reason given'}`,
+  },
   notifyOaDispute: {
     category: 'message',
     kind: 'oa_notified',

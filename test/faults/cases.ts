@@ -55,8 +55,12 @@ const investigating = (s: any) => s.status === 'investigating';
 /** The pattern repeats every 12 complaints: 3 A, 3 settle, 2 B-detour, 2 B-resolve, 2 premium. */
 const PATTERN: Kind[] = ['A', 'settle', 'B-detour', 'premium', 'A', 'B-resolve', 'settle', 'A', 'B-detour', 'premium', 'settle', 'B-resolve'];
 
+/** One letter a kind: the order id stays short enough (15) for its case reference (order id, '-', 8) to fit the SMS templates' 24 characters. */
+const LETTER: Record<Kind, string> = { A: 'A', 'B-detour': 'D', 'B-resolve': 'R', settle: 'S', premium: 'P' };
+
 export function makeCase(n: number, runTag: string, kind: Kind = PATTERN[n % PATTERN.length]!): Case {
-  const orderId = `F${runTag}${kind.replace('-', '').toUpperCase()}${n}`.slice(0, 40);
+  const orderId = `F${runTag}${LETTER[kind]}${n}`;
+  if (orderId.length > 15) throw new Error(`order id ${orderId} is too long for the SMS templates' case reference`);
   const phone = `+86139${String(n).padStart(8, '0')}`;
   const base = {
     orderId,
