@@ -49,12 +49,16 @@ const RETRIES: Record<Exclude<RetryClass, 'rules' | 'message'>, Parameters<typeo
 };
 
 // Short calls (the rules, the hold, the evidence read) run inside the workflow task: no round trip.
-// They hold the task open while they run, so they are bounded to seconds: past that the machine's
-// own background retries (timers) take over, and messages for the case are not kept waiting.
+// They hold the workflow task open while they run, so each is one attempt of at most 3 s; the
+// machine's own background retries (timers) take the rest. Kept together under the SDK's task
+// heartbeat (80% of the 10 s task timeout), a task never completes half-way through its local
+// calls: when it did (a provider 4 s slow), an intake update accepted in the first half and
+// answered in the second could not be completed after a worker restart (the server refused the
+// task with BadUpdateWorkflowExecutionMessage, and the case was stuck; found by the fault proof).
 const LOCAL_RETRIES: Partial<Record<RetryClass, Parameters<typeof proxyLocalActivities>[0]>> = {
-  rules: { startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 3 } },
-  hold: { startToCloseTimeout: '5 seconds', retry: { initialInterval: '200 ms', maximumAttempts: 2 } },
-  optional: { startToCloseTimeout: '5 seconds', retry: { initialInterval: '200 ms', maximumAttempts: 2 } },
+  rules: { startToCloseTimeout: '2 seconds', retry: { maximumAttempts: 1 } },
+  hold: { startToCloseTimeout: '3 seconds', retry: { maximumAttempts: 1 } },
+  optional: { startToCloseTimeout: '3 seconds', retry: { maximumAttempts: 1 } },
 };
 
 function activityOf(command: Extract<Command, { type: 'call' }>): (...args: unknown[]) => Promise<unknown> {
