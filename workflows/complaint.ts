@@ -79,6 +79,12 @@ function failureOf(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ type: REFUSAL_FAILURE_TYPE[refusal.kind], message: refusal.reason, nonRetryable: true, details: [refusal] });
 }
 
+/** A timeout or a failure the provider may get over; a refusal (non-retryable) is final. */
+function retryable(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return !(cause instanceof ApplicationFailure && cause.nonRetryable);
+}
+
 /** The provider's own words and HTTP status travel in the activity failure's cause. */
 function failureEvent(step: string, err: unknown): CaseEvent {
   const cause = err instanceof ActivityFailure ? err.cause : err;
@@ -126,11 +132,20 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   function startLocal(): void {
     const command = localQueue[0]!;
     // The rules' local activity takes no arguments (as recorded in older histories).
-    const call = command.activity === 'loadCaseRules' ? activityOf(command)() : activityOf(command)(command.args);
-    settleInto(command.step, call, () => {
-      localQueue.shift();
-      if (localQueue.length > 0) startLocal();
-    });
+    const local = command.activity === 'loadCaseRules' ? activityOf(command)() : activityOf(command)(command.args);
+    // A provider too slow for the short local attempt is asked again as an ordinary activity, with
+    // its full timeouts and retries: local is the fast path, never the only one.
+    const call = local.catch((err) => (retryable(err) && command.retry in RETRIES ? activityOf({ ...command, local: false })(command.args) : Promise.reject(err)));
+    void local.then(
+      () => nextLocal(),
+      () => nextLocal(),
+    );
+    settleInto(command.step, call);
+  }
+
+  function nextLocal(): void {
+    localQueue.shift();
+    if (localQueue.length > 0) startLocal();
   }
   const publish = () => {
     if (unpublished) upsert(unpublished);
