@@ -50,7 +50,7 @@ const RETRIES: Record<Exclude<RetryClass, 'rules' | 'message'>, Parameters<typeo
 
 // Short calls (the rules, the hold, the evidence read) run inside the workflow task: no round trip.
 // They hold the workflow task open while they run, so each is one attempt of at most 3 s; the
-// machine's own background retries (timers) take the rest. Kept together under the SDK's task
+// machine retries a failed one as an ordinary activity (domain/case/context.ts). Kept together under the SDK's task
 // heartbeat (80% of the 10 s task timeout), a task never completes half-way through its local
 // calls: when it did (a provider 4 s slow), an intake update accepted in the first half and
 // answered in the second could not be completed after a worker restart (the server refused the
@@ -77,12 +77,6 @@ function machineVersion(): number {
 
 function failureOf(refusal: Refusal): ApplicationFailure {
   return ApplicationFailure.create({ type: REFUSAL_FAILURE_TYPE[refusal.kind], message: refusal.reason, nonRetryable: true, details: [refusal] });
-}
-
-/** A timeout or a failure the provider may get over; a refusal (non-retryable) is final. */
-function retryable(err: unknown): boolean {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return !(cause instanceof ApplicationFailure && cause.nonRetryable);
 }
 
 /** The provider's own words and HTTP status travel in the activity failure's cause. */
@@ -132,20 +126,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   function startLocal(): void {
     const command = localQueue[0]!;
     // The rules' local activity takes no arguments (as recorded in older histories).
-    const local = command.activity === 'loadCaseRules' ? activityOf(command)() : activityOf(command)(command.args);
-    // A provider too slow for the short local attempt is asked again as an ordinary activity, with
-    // its full timeouts and retries: local is the fast path, never the only one.
-    const call = local.catch((err) => (retryable(err) && command.retry in RETRIES ? activityOf({ ...command, local: false })(command.args) : Promise.reject(err)));
-    void local.then(
-      () => nextLocal(),
-      () => nextLocal(),
-    );
-    settleInto(command.step, call);
-  }
-
-  function nextLocal(): void {
-    localQueue.shift();
-    if (localQueue.length > 0) startLocal();
+    const call = command.activity === 'loadCaseRules' ? activityOf(command)() : activityOf(command)(command.args);
+    settleInto(command.step, call, () => {
+      localQueue.shift();
+      if (localQueue.length > 0) startLocal();
+    });
   }
   const publish = () => {
     if (unpublished) upsert(unpublished);

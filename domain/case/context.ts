@@ -33,12 +33,15 @@ export function rules(ctx: Ctx): { policy: Policy; calendar: CalendarSnapshot } 
 
 /**
  * Short calls whose answer the next decision needs at once run inside the workflow task. The rules
- * always did; the hold and the evidence read do from the fast-path machine on. Money and messages
- * stay activities: they may wait on a rail for long, and their retries must outlive a worker.
+ * always did; from the fast-path machine on, so do the first try of the hold and the first read of
+ * the records (one short attempt each). Their retries, and money and messages, are activities: a
+ * slow provider gets the full timeouts, and retries outlive a worker.
  */
 function runsLocally(s: ComplaintState, activity: ActivityName): boolean {
   if (activity === 'loadCaseRules') return true;
-  return s.machine.version >= FAST_PATH_VERSION && (activity === 'holdAutoCharge' || activity === 'gatherEvidence');
+  if (s.machine.version < FAST_PATH_VERSION) return false;
+  if (activity === 'holdAutoCharge') return !s.machine.holdDone;
+  return activity === 'gatherEvidence' && s.machine.evidenceRuns === 1;
 }
 
 export function call(ctx: Ctx, step: string, activity: ActivityName, args: unknown, retry: RetryClass): void {

@@ -49,6 +49,25 @@ test('the short reads are local calls, run in order: the rules, the hold, then t
   expect(d.log.find((c) => c.type === 'call' && c.activity === 'refund')).not.toHaveProperty('local');
 });
 
+test('a first try that fails (a slow or failing provider) is retried as an ordinary activity, and the customer is acknowledged at once', () => {
+  const d = new CaseDriver(input({ tier: 'enterprise' }));
+  d.send({ type: 'started' });
+  d.done('rules', RULES);
+  d.fail('hold', 'local attempt timed out');
+  d.fail('evidence:', 'local attempt timed out');
+  expect(d.sends('acknowledgement')).toHaveLength(1);
+  expect(calls(d)).toContain('notifyOaDispute');
+  d.fire('retry:hold');
+  d.fire('retry:evidence');
+  const retried = d.log.filter((c) => c.type === 'call' && (c.activity === 'holdAutoCharge' || c.activity === 'gatherEvidence'));
+  expect(retried.map((c) => c.type === 'call' && [c.activity, !!c.local])).toEqual([
+    ['holdAutoCharge', true],
+    ['gatherEvidence', true],
+    ['holdAutoCharge', false],
+    ['gatherEvidence', false],
+  ]);
+});
+
 test('settled as it opens: one message, the apology; no acknowledgement, no ack deadline timer, no dispute notice', () => {
   const d = opened('enterprise');
   d.done('evidence:', { ledger: doubleDebit(), trip: null });
