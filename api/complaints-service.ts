@@ -116,8 +116,13 @@ export async function openComplaint(
     args: [{ intakeId, actor, ...keyed, ...(driverReport ? { driverReport } : {}) }],
     startWorkflowOperation,
   });
+  const deadline = Date.now() + svc.intakeAnswerMs;
   const outcome = await Promise.race([answer.then((answered) => ({ answered })), delay(svc.intakeAnswerMs).then(() => undefined)]);
-  if (outcome) return outcome;
+  if (outcome?.answered.created && outcome.answered.nextDeadline === undefined) {
+    // A new case answers at once; its first promise comes from its rules a moment later.
+    const promised = await firstPromise(svc, outcome.answered.complaintId, deadline);
+    if (promised) return { answered: { ...outcome.answered, ...promised } };
+  } else if (outcome) return outcome;
   // The start half of update-with-start is done by the time the server holds the update, so a
   // running case under the order's id is this intake's case (new, or the open one it joins).
   const complaintId = complaintWorkflowId(fields.orderId);
@@ -130,6 +135,17 @@ export async function openComplaint(
   // The worker may still answer later; nobody waits for it, so its late failure is only logged.
   answer.catch((err) => console.error(`intake on ${complaintId} answered late with an error:`, (err as Error).message));
   return { opening: { complaintId, status: 'opening' } };
+}
+
+/** The new case's status and first deadline, by query, until `until`; undefined if not known by then. */
+async function firstPromise(svc: ComplaintsService, complaintId: string, until: number): Promise<Pick<IntakeResult, 'status' | 'level' | 'nextDeadline'> | undefined> {
+  const handle = svc.client.workflow.getHandle(complaintId);
+  while (Date.now() < until) {
+    const view = await handle.query(stateQuery).catch(() => undefined);
+    if (view && (view.nextDeadline !== undefined || view.status !== 'received')) return { status: view.status, level: view.level, nextDeadline: view.nextDeadline };
+    await delay(50);
+  }
+  return undefined;
 }
 
 function delay(ms: number): Promise<void> {

@@ -234,7 +234,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
     async (args) => {
       const created = args.intakeId === input.intakeId;
       const reply = apply({ type: 'intake', args, created });
-      if (!created) return reply as never;
+      // From the fast-path machine on the answer is at once and the API reads the first promise by
+      // query: an update still open while the task's local calls run could be split across a task
+      // heartbeat, and after a worker restart the server refused to complete it (a stuck case).
+      if (!created || state.machine.version >= FAST_PATH_VERSION) return reply as never;
       // The opening answer carries the first promise: wait until the rules gave it a deadline.
       await condition(() => state.nextDeadline !== undefined || state.status !== 'received');
       return { complaintId: state.complaintId, caseRef: state.caseRef, created, status: state.status, level: state.level, nextDeadline: state.nextDeadline };
