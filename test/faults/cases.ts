@@ -164,7 +164,10 @@ export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null):
   // the only message and the voucher the OA's only word. Any other case is acknowledged and, for
   // an enterprise, its approval told of the dispute once.
   const acknowledged = s.notifications?.some((n: any) => n.purpose === 'acknowledgement');
-  const settledAtOnce = e.automatic && !acknowledged && !s.events?.some((ev: any) => ev.kind === 'needs_manual' || ev.kind === 'provider_refused');
+  const events: Array<{ kind: string; text: string }> = s.events ?? [];
+  const decidedAt = events.findIndex((ev) => ev.kind === 'decided_settle');
+  const readFailedFirst = events.slice(0, decidedAt < 0 ? undefined : decidedAt).some((ev) => ev.kind === 'provider_refused' && ev.text.startsWith('gathering evidence failed'));
+  const settledAtOnce = e.automatic && !acknowledged && !readFailedFirst && !events.some((ev) => ev.kind === 'needs_manual');
   // Sent (or tried on every channel); whether it reached the customer is reported by the message checks.
   if (!acknowledged && !settledAtOnce) say('no acknowledgement sent');
   const refundPaid = (s.refunds ?? []).reduce((sum: number, r: any) => sum + r.amountFen, 0);
