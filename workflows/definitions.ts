@@ -10,6 +10,7 @@ import type { AllowedAction } from '../domain/case/machine';
 import type { Actor, CaseRecords, ComplaintState, DriverReport } from '../domain/case/state';
 import type { Preview, PreviewRequest } from '../domain/case/preview';
 import type { SettlementKind } from '../domain/fees';
+import type { MoneySummary } from '../domain/money-summary';
 import type { Level, Status } from '../domain/types';
 
 export const DEFAULT_TASK_QUEUE = 'complaints';
@@ -27,7 +28,7 @@ export { TIMER_LABELS } from '../domain/case/timers';
 export type { AllowedAction } from '../domain/case/machine';
 
 /** What the API and console read: the case without the machine's bookkeeping. */
-export type CaseView = Omit<ComplaintState, 'machine'> & { records?: CaseRecords; allowed?: { actions: AllowedAction[]; limitFen?: number; forApproval?: AllowedAction } };
+export type CaseView = Omit<ComplaintState, 'machine'> & { records?: CaseRecords; money?: MoneySummary; allowed?: { actions: AllowedAction[]; limitFen?: number; forApproval?: AllowedAction } };
 
 // Updates: agent actions that need an answer or a refusal.
 export interface ActorArgs {

@@ -5,6 +5,7 @@
  */
 import type { CalendarSnapshot } from '../calendar';
 import type { Finding, LedgerFacts, TripFacts } from '../evidence';
+import { moneySummary, type MoneySummary } from '../money-summary';
 import type { SettlementKind } from '../fees';
 import type { Claim, Movement } from '../money';
 import type { Policy } from '../policy';
@@ -330,7 +331,7 @@ export interface CaseRecords {
 }
 
 /** A case as the API, the console and the voucher read it: everything but the machine's bookkeeping. */
-export type CaseRecord = Omit<ComplaintState, 'machine'> & { records?: CaseRecords };
+export type CaseRecord = Omit<ComplaintState, 'machine'> & { records?: CaseRecords; money?: MoneySummary };
 
 /** What the API and console are shown: the state without the rules and the bookkeeping. */
 export function publicView(state: ComplaintState): CaseRecord {
@@ -340,5 +341,6 @@ export function publicView(state: ComplaintState): CaseRecord {
 
 /** The case as staff read it (state query, closed case's result): with the records it was decided on. */
 export function staffView(state: ComplaintState): CaseRecord {
-  return { ...publicView(state), records: { ledger: state.machine.ledger, trip: state.machine.trip } };
+  const view = publicView(state);
+  return { ...view, records: { ledger: state.machine.ledger, trip: state.machine.trip }, money: moneySummary({ ...view, ledger: state.machine.ledger }) };
 }
