@@ -1,6 +1,6 @@
 /** Case page sections about what happened: messages to the customer, levels, notes, the timeline. */
 import { h, table, badge, section } from './dom.js';
-import { label, t } from './i18n.js';
+import { getLang, label, t } from './i18n.js';
 import { when } from './case-facts.js';
 
 const DELIVERY_KIND = { delivered: 'ok', sent: 'info', failed: 'danger' };
@@ -50,20 +50,21 @@ export function renderNotes(state) {
 }
 
 /** entries: [{ at, actor, category?, kind, text }] from /history, or the state's own events. */
+/** Sentences in the UI language, newest first, Beijing time; the kind stays for whoever reads the DOM. */
 export function renderTimeline(entries, fromHistory, historyError) {
-  const items = entries.map((e) =>
+  const zh = getLang() === 'zh';
+  const newestFirst = [...entries].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const items = newestFirst.map((e) =>
     h(
       'li',
-      { 'data-testid': 'timeline-entry', 'data-kind': e.kind },
+      { 'data-testid': 'timeline-entry', 'data-kind': e.kind, 'data-category': e.category ?? '' },
       h('div', { class: 'tl-when' }, when(e.at)),
       h(
         'div',
         { class: 'tl-what' },
-        e.category ? [badge(e.category, 'neutral'), ' '] : null,
-        h('strong', null, e.kind),
-        ' · ',
-        h('span', { class: 'muted' }, e.actor),
-        h('div', null, e.text),
+        e.category ? [badge(label('tlCategory', e.category), 'neutral'), ' '] : null,
+        h('span', { class: 'muted' }, actorLabel(e.actor)),
+        h('div', { class: 'tl-text', lang: zh && e.zh ? 'zh-CN' : 'en' }, zh && e.zh ? e.zh : e.text),
       ),
     ),
   );
@@ -71,6 +72,13 @@ export function renderTimeline(entries, fromHistory, historyError) {
     'timeline',
     t('case.timeline'),
     h('p', { class: 'hint', 'data-testid': 'timeline-source' }, fromHistory ? t('case.timelineHistory') : t('case.timelineEvents', { why: historyError ?? '' })),
-    items.length ? h('ol', { class: 'timeline' }, items) : h('p', { class: 'hint' }, '—'),
+    items.length ? h('ol', { class: 'timeline', reversed: true }, items) : h('p', { class: 'hint' }, '—'),
   );
+}
+
+function actorLabel(actor) {
+  if (!actor) return '—';
+  if (actor.startsWith('driver:')) return t('tlActor.driver', { id: actor.slice(7) });
+  const known = t(`tlActor.${actor}`);
+  return known === `tlActor.${actor}` ? actor : known;
 }
