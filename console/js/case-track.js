@@ -53,7 +53,8 @@ export function renderNotes(state) {
 /** Sentences in the UI language, newest first, Beijing time; the kind stays for whoever reads the DOM. */
 export function renderTimeline(entries, fromHistory, historyError) {
   const zh = getLang() === 'zh';
-  const newestFirst = [...entries].sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  // Reversed first: entries of the same moment keep their order of happening, newest first.
+  const newestFirst = [...entries].reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
   const items = newestFirst.map((e) =>
     h(
       'li',

@@ -126,6 +126,12 @@ export function mountComposer(formEl, { complaintId, textarea, purpose, argsFor,
   function schedule() {
     clearTimeout(timer);
     delete preview.dataset.ready;
+    // A refusal of the text before it no longer applies to what is being written now.
+    const msg = formEl.querySelector('.form-msg');
+    if (msg?.classList.contains('alert-danger')) {
+      msg.textContent = '';
+      msg.className = 'form-msg';
+    }
     timer = setTimeout(() => void refresh(), DEBOUNCE_MS);
   }
 
