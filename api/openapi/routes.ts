@@ -72,6 +72,7 @@ const ACTION_BODY_IDS: Record<req.ActionName, string> = {
 /** Component names of the schemas, request side (documented as input: defaults are optional) and response side. */
 export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
   ['CreateComplaint', req.createComplaintSchema],
+  ['Preview', composer.previewBodySchema],
   ['CustomerReply', req.customerReplySchema],
   ['EmptyBody', req.emptyBodySchema],
   ['CodecPayloads', req.codecPayloadsSchema],
@@ -100,6 +101,9 @@ export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
   ['Allowed', res.allowedSchema],
   ['Me', res.meSchema],
   ['Health', res.healthSchema],
+  ['ReplyTemplates', composer.templateListSchema],
+  ['CaseReplyTemplates', composer.caseTemplatesSchema],
+  ['MessagePreview', composer.previewSchema],
 ];
 
 const signedHeaders = {
@@ -414,7 +418,7 @@ export const ROUTES: RouteDoc[] = [
     pathParams: { id },
     body: { schema: composer.previewBodySchema },
     success: { status: 200, description: 'the message, or none yet', schema: composer.previewSchema },
-    errors: [400, 401, 403, 404, 409, 422],
+    errors: [400, 401, 403, 404, 409, 413, 415, 422],
   },
   {
     method: 'get',
