@@ -49,9 +49,10 @@ function ledgerRecords(ledger) {
     'div',
     { class: 'records', 'data-testid': 'ledger' },
     h('h3', null, t('ev.ledger')),
+    h('p', { class: 'hint' }, t('ev.asRead')),
     pairs([
       [t('ev.orderAmount'), fen(ledger.amountFen)],
-      [t('ev.pendingCharge'), ledger.pendingChargeFen ? `${fen(ledger.pendingChargeFen)}${ledger.pendingChargeDueAt ? ` · ${shanghaiTime(ledger.pendingChargeDueAt)}` : ''}` : undefined],
+      [t('ev.pendingCharge'), ledger.pendingChargeFen ? [fen(ledger.pendingChargeFen), ledger.pendingChargeDueAt ? [' · ', when(ledger.pendingChargeDueAt), ` ${t('tz.beijing')}`] : null] : undefined],
       [t('ev.tariff'), ledger.tariff ? t('ev.tariffText', { pct: Math.round(ledger.tariff.refundFeeRatio * 100), resold: yesNo(ledger.tariff.seatResold) }) : undefined],
     ]),
     rows.length

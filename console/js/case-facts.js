@@ -163,11 +163,13 @@ export function renderMoney(state) {
         h('h3', null, t('money.settlement')),
         pairs([
           [t('act.kind'), label('settlementKind', s.kind ?? 'compensation')],
-          [t('money.refund'), fen(s.refundFen)],
+          // A held charge taken at less is relief, not a refund (story B).
+          [state.money?.reading === 'reduced_charge' ? t('money.relief') : t('money.refund'), fen(s.refundFen)],
           [t('money.fee'), `${fen(s.feeFen)} (${label('feeRule', s.feeRule)})`],
           [t('case.platformAtFault'), yesNo(s.platformAtFault)],
-          [t('money.approvedBy'), s.automatic ? `${t('money.automatic')} · ${actorText(s.approvedBy)}` : actorText(s.approvedBy)],
-          [t('money.reason'), s.reason],
+          [t('money.approvedBy'), s.automatic ? t('money.automatic') : actorText(s.approvedBy)],
+          // The engine's own reason is in English in the record; the UI says it in its language.
+          [t('money.reason'), s.automatic ? t('money.autoReason') : s.reason],
           [t('col.time'), when(s.at)],
         ]),
       )

@@ -48,6 +48,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
   let earlier = { id: '', caseRef: '', orderId: '' };
   let storyA = { id: '', caseRef: '' };
   let storyB = { id: '', caseRef: '' };
+  let quietRide = { id: '', caseRef: '', orderId: '' };
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -77,12 +78,19 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     const bOrder = uniqueOrderId('CB');
     await simulator('POST', '/_admin/orders', storyBRideOrder(bOrder, { dueAt: new Date(Date.now() + 1_500) }));
     const b = await open(bOrder, { category: 'ride_detour', orderKind: 'ride', tier: 'enterprise', description: '司机绕路，已承认' });
+    // A ride on its planned route: nothing flagged, and its trip must still show.
+    const qOrder = uniqueOrderId('CQ');
+    const quiet = storyBRideOrder(qOrder, { dueAt: new Date(Date.now() + 3600_000) });
+    quiet.trip = { ...quiet.trip!, actualKm: quiet.trip!.plannedKm };
+    await simulator('POST', '/_admin/orders', quiet);
+    quietRide = await open(qOrder, { category: 'fare_dispute', orderKind: 'ride', description: '车费好像偏高' });
     storyA = { id: a.id, caseRef: a.caseRef };
     storyB = { id: b.id, caseRef: b.caseRef };
-    await Promise.all([untilClosed(a.id), untilClosed(b.id), eventually(async () => ((await api('GET', `/complaints?customerId=${customerId}`)).body.items.length === 2 ? true : undefined), 20_000, 'both cases of the customer listed')]);
+    await Promise.all([untilClosed(a.id), untilClosed(b.id), untilState(quietRide.id, (st) => st.status === 'investigating'), eventually(async () => ((await api('GET', `/complaints?customerId=${customerId}`)).body.items.length === 2 ? true : undefined), 20_000, 'both cases of the customer listed')]);
   }, 120_000);
 
   afterAll(async () => {
+    if (quietRide.id) await api('POST', `/complaints/${quietRide.caseRef}/actions/withdraw`, { key: KEYS.supervisor, body: { reason: 'e2e test case, no longer needed' } });
     if (plain.id) await api('POST', `/complaints/${plain.caseRef}/actions/withdraw`, { key: KEYS.supervisor, body: { reason: 'e2e test case, no longer needed' } });
     await browser?.close();
   });
@@ -276,7 +284,10 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     await openCase(page, storyB.caseRef);
     expect(await page.getByTestId('case-outcome').textContent()).toBe('已按更正金额扣款');
     expect(await page.getByTestId('money-summary').getAttribute('data-reading')).toBe('reduced_charge');
-    expect(await page.locator('#money').textContent()).not.toContain('已部分退款');
+    const money = (await page.locator('#money').textContent())!;
+    expect(money).not.toContain('已部分退款');
+    expect(money).toContain('减免金额');
+    expect(money).not.toContain('settled automatically');
     const trip = page.getByTestId('trip');
     expect(await trip.getByTestId('trip-compare').textContent()).toMatch(/计划路线.*实际行驶.*里程.*公里/);
     expect(await trip.textContent()).toMatch(/起步价 ¥[\d,.]+ \+ 每公里 ¥[\d,.]+ × [\d.]+ 公里 \+ 每分钟 ¥[\d,.]+ × [\d.]+ 分钟 = ¥[\d,.]+/);
@@ -291,6 +302,20 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     expect(await page.getByTestId('voucher-explanation').textContent()).toContain('行程轨迹');
     await page.screenshot({ path: path.join(SHOTS, 'voucher.png'), fullPage: true });
     expect(await axe(page)).toEqual([]);
+  }, 60_000);
+
+  test('a trip with nothing flagged still shows its facts, and says the records show nothing wrong', async () => {
+    const page = await newPage();
+    await signIn(page, 'agent');
+    await openCase(page, quietRide.caseRef);
+    await page.getByTestId('trip').waitFor();
+    expect(await page.getByTestId('finding').count()).toBe(0);
+    expect(await page.locator('#evidence').textContent()).toContain('未显示异常');
+    const compare = (await page.getByTestId('trip-compare').textContent())!;
+    expect(compare).toMatch(/里程.*公里.*公里/);
+    expect(await page.getByTestId('money-summary').getAttribute('data-reading')).toBe('pending');
+    expect(await page.locator('#money').textContent()).toContain('冻结中（未扣）');
+    await page.locator('#evidence').screenshot({ path: path.join(SHOTS, 'evidence-trip-unflagged.png') });
   }, 60_000);
 
   test("the customer's other cases, each openable", async () => {
