@@ -2,6 +2,7 @@
 import { h, table, badge, section } from './dom.js';
 import { getLang, label, t } from './i18n.js';
 import { when } from './case-facts.js';
+import { fen, shanghaiTime } from './format.js';
 
 const DELIVERY_KIND = { delivered: 'ok', sent: 'info', failed: 'danger' };
 
@@ -36,7 +37,7 @@ export function renderNotifications(state) {
 }
 
 export function renderLevels(state) {
-  const rows = state.levels.map((v) => [`L${v.level} ${label('levelRole', v.level)}`, v.owner, when(v.enteredAt), when(v.deadline), when(v.leftAt), v.reason]);
+  const rows = state.levels.map((v) => [`L${v.level} ${label('levelRole', v.level)}`, v.owner, when(v.enteredAt), when(v.deadline), when(v.leftAt), levelReason(v.reason)]);
   return section(
     'levels',
     t('case.levels'),
@@ -50,6 +51,26 @@ export function renderNotes(state) {
 }
 
 /** entries: [{ at, actor, category?, kind, text }] from /history, or the state's own events. */
+/**
+ * Why a level was entered: the engine's own reasons (a fixed set, recorded in English) in the UI
+ * language; a person's reason as they wrote it.
+ */
+const ENGINE_REASONS = [
+  [/^new complaint$/, () => t('lvl.new')],
+  [/^settlement of (\d+) fen needs level (\d) approval$/, (m) => t('lvl.approval', { amount: fen(Number(m[1])), level: m[2], role: label('levelRole', Number(m[2])) })],
+  [/^deadline (\S+) breached at the top of the ladder$/, (m) => t('lvl.breachedTop', { at: shanghaiTime(m[1]) })],
+  [/^deadline (\S+) breached$/, (m) => t('lvl.breached', { at: shanghaiTime(m[1]) })],
+  [/^deadline breached again at the top of the ladder$/, () => t('lvl.breachedAgain')],
+];
+
+export function levelReason(reason) {
+  for (const [pattern, say] of ENGINE_REASONS) {
+    const m = pattern.exec(reason ?? '');
+    if (m) return say(m);
+  }
+  return reason;
+}
+
 /** Sentences in the UI language, newest first, Beijing time; the kind stays for whoever reads the DOM. */
 export function renderTimeline(entries, fromHistory, historyError) {
   const zh = getLang() === 'zh';
