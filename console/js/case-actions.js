@@ -67,11 +67,18 @@ export function mountActions(container, { me, complaintId, onDone }) {
   const composers = {
     requestInfo: mountComposer(requestInfo, { complaintId, textarea: container.querySelector('#request-question'), purpose: 'request_info', actions: ['request-info'], argsFor: () => (value('request-question') ? { question: value('request-question') } : null) }),
     decide: mountComposer(decide, { complaintId, textarea: container.querySelector('#decide-reason'), purpose: 'apology_reason', actions: ['resolve', 'reject', 'withdraw'], argsFor: () => (value('decide-reason') ? { reason: value('decide-reason') } : null) }),
-    propose: mountComposer(propose, { complaintId, textarea: container.querySelector('#propose-reason'), purpose: 'apology_reason', actions: ['propose-settlement'], argsFor: () => proposalBody(false) }),
+    propose: mountComposer(propose, {
+      complaintId,
+      textarea: container.querySelector('#propose-reason'),
+      purpose: 'apology_reason',
+      actions: ['propose-settlement'],
+      variants: { forApproval: 'propose-settlement' },
+      argsFor: (_action, button) => proposalBody(button === 'forApproval'),
+    }),
   };
   /** Sends only what was previewed; otherwise the preview is brought up to date and the agent looks first. */
-  const previewFirst = (formEl, composer, action) => {
-    if (composer.previewed(action)) return true;
+  const previewFirst = (formEl, composer, action, button) => {
+    if (composer.previewed(action, button)) return true;
     message(formEl, 'info', t('comp.checkPreview'));
     return false;
   };
@@ -108,7 +115,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
     if (amount === null) return message(propose, 'error', t('why.enterAmount'));
     const reason = value('propose-reason');
     if (!need(propose, reason, 'act.needReason')) return;
-    if (!previewFirst(propose, composers.propose, 'propose-settlement')) return;
+    if (!previewFirst(propose, composers.propose, 'propose-settlement', forApproval ? 'forApproval' : 'propose')) return;
     void run(propose, 'actions/propose-settlement', proposalBody(forApproval), cleared(composers.propose, settled));
   }
 

@@ -24,9 +24,11 @@ function caseTemplates(complaintId) {
  * @param purpose which templates apply ('request_info' | 'apology_reason')
  * @param argsFor (action) => the action's body as it would be sent, or null while incomplete
  * @param actions the actions the form can take; the first is previewed until another is pointed at
+ * @param variants other buttons of one action (button name -> action), whose body argsFor(action, button) tells apart
  */
-export function mountComposer(formEl, { complaintId, textarea, purpose, argsFor, actions }) {
+export function mountComposer(formEl, { complaintId, textarea, purpose, argsFor, actions, variants = {} }) {
   let action = actions[0];
+  let variant = BUTTON_OF[action];
   let shownFor = null;
   /** The server refused the action for these args: nothing would reach the customer, so sending shows the refusal. */
   let refusedFor = null;
@@ -66,7 +68,7 @@ export function mountComposer(formEl, { complaintId, textarea, purpose, argsFor,
 
   async function refresh() {
     clearTimeout(timer);
-    const args = argsFor(action);
+    const args = argsFor(action, variant);
     const mine = ++seq;
     delete preview.dataset.ready;
     refusedFor = null;
@@ -137,12 +139,14 @@ export function mountComposer(formEl, { complaintId, textarea, purpose, argsFor,
 
   formEl.addEventListener('input', schedule);
   formEl.addEventListener('change', (e) => e.target !== picker && schedule());
-  for (const a of actions) {
-    const btn = formEl.querySelector(`button[data-action="${BUTTON_OF[a]}"]`);
+  const pointable = [...actions.map((a) => [BUTTON_OF[a], a]), ...Object.entries(variants)];
+  for (const [button, a] of pointable) {
+    const btn = formEl.querySelector(`button[data-action="${button}"]`);
     if (!btn) continue;
     const point = () => {
-      if (action === a) return;
+      if (action === a && variant === button) return;
       action = a;
+      variant = button;
       void refresh();
     };
     btn.addEventListener('pointerenter', point);
@@ -151,10 +155,11 @@ export function mountComposer(formEl, { complaintId, textarea, purpose, argsFor,
 
   return {
     /** True when what is about to go was previewed; otherwise the preview is brought up to date first. */
-    previewed(a) {
-      const args = argsFor(a);
+    previewed(a, button = BUTTON_OF[a]) {
+      const args = argsFor(a, button);
       if (args && (shownFor === key(a, args) || refusedFor === key(a, args))) return true;
       action = a;
+      variant = button;
       void refresh();
       return false;
     },

@@ -335,7 +335,10 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('#propose-reason').fill('fee above the 20% cap');
     await page.screenshot({ path: path.join(SHOTS, 'case-propose-verdict-en.png'), fullPage: true });
     await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-propose-verdict-en.png') });
+    // Pointing at the button previews what it sends (the escalation, for approval).
+    await page.getByTestId('btn-forApproval').hover();
     await previewShown(page, 'propose');
+    expect(await page.getByTestId('form-propose-preview').textContent()).toContain('escalat');
     await page.getByTestId('btn-forApproval').click();
     await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
     await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
