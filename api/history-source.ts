@@ -79,6 +79,13 @@ async function decodeEvent(dc: LoadedDataConverter, e: HistoryEvent, full = true
     const message = e.activityTaskCanceledEventAttributes ? 'cancelled' : full ? await failureMessage(dc, failure) : '';
     return { ...base, type: 'activity_failed', scheduledEventId: Number(failed.scheduledEventId), message };
   }
+  const marker = localActivityMarker(e);
+  if (marker) {
+    const m = e.markerRecordedEventAttributes!;
+    const failure = m.failure ? (full ? await failureMessage(dc, m.failure) : '') : undefined;
+    const result = !m.failure && full && m.details?.result?.payloads?.length ? await first(m.details.result) : undefined;
+    return { ...base, type: 'local_activity', activityType: marker.activityType, ...(failure !== undefined ? { failure } : { result }) };
+  }
   if (e.timerStartedEventAttributes) {
     const { staticSummary } = full ? await decodeUserMetadata(dc, e.userMetadata) : { staticSummary: undefined };
     const fireAt = new Date(base.at.getTime() + durationMs(e.timerStartedEventAttributes.startToFireTimeout));
@@ -111,9 +118,23 @@ export async function decodedHistory(client: Client, complaintId: string, runId?
   return decoded.filter((e): e is DecodedEvent => e !== undefined);
 }
 
-/** Events that can make a timeline entry; workflow tasks and markers are bookkeeping. */
+/**
+ * The SDK records a local activity as a marker whose `data` (plain JSON, never encrypted) names
+ * the activity, and whose `result` is a payload like any activity result.
+ */
+function localActivityMarker(e: HistoryEvent): { activityType: string } | undefined {
+  const m = e.markerRecordedEventAttributes;
+  if (m?.markerName !== 'core_local_activity') return undefined;
+  const data = m.details?.data?.payloads?.[0];
+  if (!data) return undefined;
+  const parsed = json.fromPayload<{ activity_type?: string }>(data as Payload);
+  return parsed?.activity_type ? { activityType: parsed.activity_type } : undefined;
+}
+
+/** Events that can make a timeline entry; workflow tasks and other markers are bookkeeping. */
 function isStoryEvent(e: HistoryEvent): boolean {
   return Boolean(
+    localActivityMarker(e) ||
     e.workflowExecutionStartedEventAttributes ||
       e.workflowExecutionUpdateAcceptedEventAttributes ||
       e.workflowExecutionSignaledEventAttributes ||
@@ -188,7 +209,9 @@ export async function decodedHistoryPage(client: Client, complaintId: string, op
   for (const e of before) if (e.activityTaskScheduledEventAttributes && !finished.has(Number(e.eventId))) needed.add(Number(e.eventId));
   const typeOf = new Map(before.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [Number(e.eventId), e.activityTaskScheduledEventAttributes!.activityType?.name ?? '']));
   const contextFull = (e: HistoryEvent) =>
-    needed.has(Number(e.eventId)) || Boolean(e.workflowExecutionStartedEventAttributes) || CONTEXT_RESULTS.has(typeOf.get(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId)) ?? '');
+    needed.has(Number(e.eventId)) ||
+    Boolean(e.workflowExecutionStartedEventAttributes) ||
+    CONTEXT_RESULTS.has(typeOf.get(Number(e.activityTaskCompletedEventAttributes?.scheduledEventId)) ?? localActivityMarker(e)?.activityType ?? '');
 
   const dc = client.options.loadedDataConverter;
   const decoded = await Promise.all([

@@ -22,6 +22,8 @@ export type DecodedEvent = { id: number; at: Date } & (
   | { type: 'activity_scheduled'; activityType: string; input: unknown[] }
   | { type: 'activity_completed'; scheduledEventId: number; result: unknown }
   | { type: 'activity_failed'; scheduledEventId: number; message: string }
+  /** A local activity's marker: scheduled and finished in one event (its input is not recorded). */
+  | { type: 'local_activity'; activityType: string; result?: unknown; failure?: string }
   /** summary: the workflow's own label of the timer (condition(..., { summary })), when it gives one. */
   | { type: 'timer_started'; fireAt: Date; summary?: string }
   | { type: 'timer_fired'; startedEventId: number }
@@ -122,6 +124,7 @@ export function timelineFromEvents(events: readonly DecodedEvent[], window: Time
   const timers = new Map<number, TimerStarted>();
   const sa: Record<string, unknown> = {};
   let openingIntakeId: string | undefined;
+  let orderId: string | undefined;
   let lastTimerAt: number | undefined;
 
   let chargeNoticeLeadMs: number | undefined;
@@ -144,6 +147,7 @@ export function timelineFromEvents(events: readonly DecodedEvent[], window: Time
       case 'started': {
         Object.assign(sa, e.searchAttributes);
         openingIntakeId = e.input.intakeId;
+        orderId = e.input.orderId;
         const what = e.input.driverReport ? `driver report, ${describeDriverReport(e.input.driverReport)}` : e.input.description;
         const whatZh = e.input.driverReport ? `司机报告，${describeDriverReportZh(e.input.driverReport)}` : e.input.description;
         push(e.at, {
@@ -176,6 +180,19 @@ export function timelineFromEvents(events: readonly DecodedEvent[], window: Time
         const input = (s.input[0] ?? {}) as Args;
         if (e.type === 'activity_completed') push(e.at, { actor: 'system', category: d.category, kind: d.kindOf?.(e.result) ?? d.kind, text: d.done(input, e.result), zh: d.doneZh(input, e.result) });
         else push(e.at, { actor: 'system', category: d.category, kind: `${d.kind}_failed`, text: `failed ${d.label(input)}: ${e.message}`, zh: `${d.labelZh(input)}失败：${e.message}` });
+        break;
+      }
+      case 'local_activity': {
+        const d = activity(e.activityType);
+        // The rules' read is bookkeeping: the deadlines it gives show up as their own entries.
+        if (e.activityType === 'loadCaseRules' && e.failure === undefined) {
+          learnFrom(e.activityType, e.result);
+          break;
+        }
+        if (e.failure === undefined) {
+          learnFrom(e.activityType, e.result);
+          push(e.at, { actor: 'system', category: d.category, kind: d.kindOf?.(e.result) ?? d.kind, text: d.done({ orderId }, e.result ?? null), zh: d.doneZh({ orderId }, e.result ?? null) });
+        } else push(e.at, { actor: 'system', category: d.category, kind: `${d.kind}_failed`, text: `failed ${d.label({ orderId })}: ${e.failure}`, zh: `${d.labelZh({ orderId })}失败：${e.failure}` });
         break;
       }
       case 'timer_started': {

@@ -21,8 +21,10 @@ export interface Voucher {
   timeline: Array<{ at: string; what: string }>;
 }
 
-/** When the customer was told the outcome: the same instant for every copy of the voucher. */
+/** When the outcome was final: the same instant for every copy of the voucher. */
 export function voucherIssuedAt(state: ComplaintState): string {
+  if (state.outcomeAt) return state.outcomeAt;
+  // Cases decided before `outcomeAt` was kept: when the customer was told.
   const apology = [...state.notifications].reverse().find((n) => n.purpose === 'apology' && n.status === 'delivered');
   return apology?.at ?? state.closedAt ?? state.receivedAt;
 }

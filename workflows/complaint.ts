@@ -25,7 +25,7 @@ import { toShanghaiIso } from '../domain/calendar';
 import { REFUSAL_FAILURE_TYPE, type CaseEvent, type Command, type Refusal, type RetryClass, type SearchView } from '../domain/case/events';
 import { allowedActions, decide, resumeCommands } from '../domain/case/machine';
 import { previewAction } from '../domain/case/preview';
-import { initialState, MACHINE_CHANGES, staffView, type ComplaintState } from '../domain/case/state';
+import { FAST_PATH_VERSION, initialState, MACHINE_CHANGES, staffView, type ComplaintState } from '../domain/case/state';
 import {
   ACTIONS,
   ACTION_UPDATES,
@@ -50,8 +50,21 @@ const RETRIES: Record<Exclude<RetryClass, 'rules' | 'message'>, Parameters<typeo
   voucher: { startToCloseTimeout: '15 seconds', retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 10 } },
 };
 
-// The rules are a short read of local files: a local activity records them without a task round trip.
-const { loadCaseRules } = proxyLocalActivities<Activities>({ startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 3 } });
+// Short calls (the rules, the hold, the evidence read) run inside the workflow task: no round trip.
+// They hold the task open while they run, so they are bounded to seconds: past that the machine's
+// own background retries (timers) take over, and messages for the case are not kept waiting.
+const LOCAL_RETRIES: Partial<Record<RetryClass, Parameters<typeof proxyLocalActivities>[0]>> = {
+  rules: { startToCloseTimeout: '10 seconds', retry: { maximumAttempts: 3 } },
+  hold: { startToCloseTimeout: '5 seconds', retry: { initialInterval: '200 ms', maximumAttempts: 2 } },
+  optional: { startToCloseTimeout: '5 seconds', retry: { initialInterval: '200 ms', maximumAttempts: 2 } },
+};
+
+function activityOf(command: Extract<Command, { type: 'call' }>): (...args: unknown[]) => Promise<unknown> {
+  const options = command.local ? LOCAL_RETRIES[command.retry] : RETRIES[command.retry as keyof typeof RETRIES];
+  if (!options) throw ApplicationFailure.nonRetryable(`no ${command.local ? 'local ' : ''}activity options for retry class ${command.retry}`);
+  const proxy = command.local ? proxyLocalActivities<Activities>(options) : proxyActivities<Activities>(options);
+  return proxy[command.activity] as (...args: unknown[]) => Promise<unknown>;
+}
 
 /** The machine version a new case decides by: 1 plus the changes this history has seen (see MACHINE_CHANGES). */
 function machineVersion(): number {
@@ -85,6 +98,42 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   // Cases are started with their search attributes by the API. One started without them (the
   // time-skipping test server cannot register custom attributes) keeps its state to the query.
   const publishes = info.typedSearchAttributes.get(SA.orderId) !== undefined;
+  // From the fast-path machine on, the search attributes are published once the workflow task has
+  // nothing left to run locally: one upsert with the view the task ends on, not one per step.
+  const batched = state.machine.version >= FAST_PATH_VERSION;
+  let unpublished: SearchView | undefined;
+  // Local calls run one at a time: with two out at once, a replay may hand back their results in
+  // one activation where the live run had two, and the commands after them would come out in
+  // another order (a nondeterminism error on the next replay).
+  const localQueue: Extract<Command, { type: 'call' }>[] = [];
+  const publishDue = () => unpublished !== undefined && localQueue.length === 0;
+
+  function settleInto(step: string, call: Promise<unknown>, then?: () => void): void {
+    void call.then(
+      (result) => {
+        then?.();
+        inbox.push({ type: 'call_done', step, result });
+      },
+      (err) => {
+        then?.();
+        inbox.push(failureEvent(step, err));
+      },
+    );
+  }
+
+  function startLocal(): void {
+    const command = localQueue[0]!;
+    // The rules' local activity takes no arguments (as recorded in older histories).
+    const call = command.activity === 'loadCaseRules' ? activityOf(command)() : activityOf(command)(command.args);
+    settleInto(command.step, call, () => {
+      localQueue.shift();
+      if (localQueue.length > 0) startLocal();
+    });
+  }
+  const publish = () => {
+    if (unpublished) upsert(unpublished);
+    unpublished = undefined;
+  };
 
   /** The machine's answer to an event; `commit` takes it and runs its commands. */
   const transition = (event: CaseEvent) => decide(state, event, new Date());
@@ -107,17 +156,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
 
   function run(command: Command): void {
     switch (command.type) {
-      case 'call': {
-        const call =
-          command.retry === 'rules'
-            ? loadCaseRules()
-            : (proxyActivities<Activities>(RETRIES[command.retry as keyof typeof RETRIES])[command.activity] as (args: unknown) => Promise<unknown>)(command.args);
-        void call.then(
-          (result) => inbox.push({ type: 'call_done', step: command.step, result }),
-          (err) => inbox.push(failureEvent(command.step, err)),
-        );
+      case 'call':
+        if (!command.local) return void settleInto(command.step, activityOf(command)(command.args));
+        localQueue.push(command);
+        if (localQueue.length === 1) startLocal();
         return;
-      }
       case 'send': {
         const policy = state.machine.rules!.policy;
         // Long enough for the client's timeout plus the gateway settle window (activities/messages.ts).
@@ -155,7 +198,9 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
         timers.delete(command.id);
         return;
       case 'upsert':
-        if (publishes) upsert(command.attributes);
+        if (!publishes) return;
+        if (batched) unpublished = command.attributes;
+        else upsert(command.attributes);
         return;
     }
   }
@@ -220,18 +265,21 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
     return now.continueAsNewSuggested || now.historyLength >= (state.machine.rules?.policy.continueAsNewEvents ?? Infinity);
   };
   while (state.status !== 'closed' || inFlight() || inbox.length > 0) {
-    await condition(() => inbox.length > 0 || (state.status !== 'closed' && !inFlight() && continueSuggested()));
+    await condition(() => inbox.length > 0 || publishDue() || (state.status !== 'closed' && !inFlight() && continueSuggested()));
     while (inbox.length > 0) {
       // Results and signals queued earlier may meet a case that has moved on; a refusal drops them.
       const t = transition(inbox.shift()!);
       if (t.ok) commit(t);
     }
+    if (publishDue()) publish();
     if (state.status !== 'closed' && !inFlight() && continueSuggested()) {
       // Timers are re-armed from the state in the next run; in-flight updates finish first.
       await condition(allHandlersFinished);
+      publish();
       if (inbox.length === 0 && !inFlight()) return continueAsNew<typeof complaintWorkflow>({ ...input, carried: state });
     }
   }
   await condition(allHandlersFinished);
+  publish();
   return staffView(state);
 }

@@ -4,7 +4,7 @@ import type { Policy } from '../policy';
 import type { CalendarSnapshot } from '../calendar';
 import { type ActivityName, type Command, Refused, type RefusalKind, type RetryClass } from './events';
 import type { TemplateRef } from '../templates';
-import type { ComplaintState, NoticePurpose } from './state';
+import { FAST_PATH_VERSION, type ComplaintState, type NoticePurpose } from './state';
 
 export interface Ctx {
   s: ComplaintState;
@@ -31,9 +31,19 @@ export function rules(ctx: Ctx): { policy: Policy; calendar: CalendarSnapshot } 
   return r;
 }
 
+/**
+ * Short calls whose answer the next decision needs at once run inside the workflow task. The rules
+ * always did; the hold and the evidence read do from the fast-path machine on. Money and messages
+ * stay activities: they may wait on a rail for long, and their retries must outlive a worker.
+ */
+function runsLocally(s: ComplaintState, activity: ActivityName): boolean {
+  if (activity === 'loadCaseRules') return true;
+  return s.machine.version >= FAST_PATH_VERSION && (activity === 'holdAutoCharge' || activity === 'gatherEvidence');
+}
+
 export function call(ctx: Ctx, step: string, activity: ActivityName, args: unknown, retry: RetryClass): void {
   ctx.s.machine.calls[step] = true;
-  ctx.commands.push({ type: 'call', step, activity, args, retry });
+  ctx.commands.push({ type: 'call', step, activity, args, retry, ...(runsLocally(ctx.s, activity) ? { local: true } : {}) });
 }
 
 /** Marks a call finished; false when the result belongs to no call in flight (a stale duplicate). */

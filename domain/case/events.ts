@@ -73,7 +73,8 @@ export interface Timer {
 }
 
 export type Command =
-  | { type: 'call'; step: string; activity: ActivityName; args: unknown; retry: RetryClass }
+  /** `local`: a short call run inside the workflow task (a local activity): no task round trip. */
+  | { type: 'call'; step: string; activity: ActivityName; args: unknown; retry: RetryClass; local?: boolean }
   | { type: 'send'; step: string; purpose: NoticePurpose; channel: 'sms' | 'app'; outId: string; text: string; template?: TemplateRef }
   | { type: 'start_timer'; timer: Timer }
   | { type: 'cancel_timer'; id: string }

@@ -8,7 +8,7 @@ import { automaticSettlement } from '../settlement';
 import type { Level } from '../types';
 import { addMinutes, call, iso, record, refuse, rules, send, type Ctx } from './context';
 import type { IntakeArgs } from './events';
-import type { CaseRules, ChargeHold, DriverReport } from './state';
+import { FAST_PATH_VERSION, type CaseRules, type ChargeHold, type DriverReport } from './state';
 import { decideCase, needsManual, settlementFor } from './settling';
 import { acknowledgementTemplate, escalationTemplate } from './sms-templates';
 
@@ -18,8 +18,15 @@ export const RULES_RETRY_MINUTES = 0.5;
 export const EVIDENCE_ATTEMPTS = 5;
 
 export function onStarted(ctx: Ctx): void {
+  const hold = () => call(ctx, 'hold', 'holdAutoCharge', { orderId: ctx.s.orderId, idempotencyKey: `${ctx.s.caseRef}:hold` }, 'hold');
+  // The fast path runs its short calls one after another: the rules (a local read) first, so a
+  // payment outage that keeps the hold retrying does not keep the case from its first promise.
+  if (ctx.s.machine.version >= FAST_PATH_VERSION) {
+    call(ctx, 'rules', 'loadCaseRules', {}, 'rules');
+    return hold();
+  }
   // The hold comes before anything else: no automatic charge may run while we look (story B).
-  call(ctx, 'hold', 'holdAutoCharge', { orderId: ctx.s.orderId, idempotencyKey: `${ctx.s.caseRef}:hold` }, 'hold');
+  hold();
   call(ctx, 'rules', 'loadCaseRules', {}, 'rules');
 }
 
@@ -85,8 +92,31 @@ function begin(ctx: Ctx): void {
   if (s.status !== 'received' || !s.machine.rulesDone || !s.machine.holdDone) return;
   s.status = 'investigating';
   gatherEvidence(ctx);
-  const by = new Date(s.machine.currentDeadline!.at);
+  // From the fast-path machine on, the first read of the records comes first: a case it settles
+  // at once tells the customer once, with the apology.
+  if (s.machine.version < FAST_PATH_VERSION) acknowledge(ctx, s.machine.currentDeadline!.at);
+}
+
+function acknowledge(ctx: Ctx, promised: string): void {
+  const s = ctx.s;
+  const by = new Date(promised);
   send(ctx, 'ack', 'acknowledgement', acknowledgementText(s.language, s.caseRef, by, s.flags.provisionalDeadline), 1, acknowledgementTemplate(s.language, s.caseRef, by));
+}
+
+/** Whether the customer is still owed the acknowledgement of the fast-path opening. */
+function acknowledgementOwed(s: Ctx['s']): boolean {
+  return s.machine.version >= FAST_PATH_VERSION && !s.machine.sends.ack && !s.notifications.some((n) => n.step === 'ack');
+}
+
+/**
+ * A case that settled at once but must now wait (a person, a retry) tells what it waived: the
+ * customer gets the promise (the time the case is now due) and the enterprise's OA the dispute.
+ */
+export function tellOpening(ctx: Ctx): void {
+  const s = ctx.s;
+  if (s.machine.openingWaived) s.machine.openingWaived = false;
+  if (acknowledgementOwed(s)) acknowledge(ctx, s.nextDeadline ?? s.machine.currentDeadline!.at);
+  if (s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
 }
 
 export function notifyOa(ctx: Ctx): void {
@@ -138,13 +168,20 @@ export function onEvidence(ctx: Ctx, evidence: { ledger: LedgerFacts | null; tri
   s.flags.orderNotFound = evidence.ledger === null;
   s.owedFen = s.findings.reduce((sum, f) => sum + f.refundDueFen, 0);
   s.oaLanguage = evidence.ledger?.language ?? s.oaLanguage ?? 'zh';
-  // The OA is told once the order's own data (its language) is known, in the same step.
-  if (first && s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
   if (first || s.findings.length > 0) {
     record(ctx, 'system', 'evidence', s.findings.length ? s.findings.map((f) => f.summary.en).join('; ') : 'the payment ledger and trip trace show nothing wrong');
   }
-  if (s.machine.evidenceStale && !s.machine.decision) return gatherEvidence(ctx);
-  settleAutomatically(ctx);
+  if (s.machine.version < FAST_PATH_VERSION) {
+    // The OA is told once the order's own data (its language) is known, in the same step.
+    if (first && s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
+    if (s.machine.evidenceStale && !s.machine.decision) return gatherEvidence(ctx);
+    return settleAutomatically(ctx);
+  }
+  if (s.machine.evidenceStale && !s.machine.decision) gatherEvidence(ctx);
+  else settleAutomatically(ctx);
+  if (!first || s.status === 'closed') return;
+  if (s.machine.decision?.kind === 'settle' && s.machine.decision.settlement.automatic && s.status !== 'needs_manual') s.machine.openingWaived = true;
+  else tellOpening(ctx);
 }
 
 export function findingsOf(orderId: string, ledger: LedgerFacts | null, trip: TripFacts | null, reports: DriverReport[]) {
@@ -158,6 +195,8 @@ export function findingsOf(orderId: string, ledger: LedgerFacts | null, trip: Tr
 export function onEvidenceFailed(ctx: Ctx, message: string): void {
   const s = ctx.s;
   record(ctx, 'system', 'provider_refused', `gathering evidence failed: ${message}`);
+  // Without the records the case cannot settle at once: the customer hears the promise now.
+  if (acknowledgementOwed(s) && !s.machine.openingWaived && s.status !== 'closed') acknowledge(ctx, s.nextDeadline ?? s.machine.currentDeadline!.at);
   if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.evidence);
   // Without the order's data the OA is told all the same, in Chinese (a decided case tells it with the voucher).
   else if (s.tier === 'enterprise' && !s.machine.oaTold && !s.machine.decision) notifyOa(ctx);

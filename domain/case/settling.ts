@@ -6,9 +6,9 @@ import { consume, moneyPlan, netPosition, type Claim, type Movement } from '../m
 import { apologyReason, apologyText } from '../notices';
 import { settlementOutcome, whatHappened } from '../settlement';
 import { addMinutes, call, iso, record, rules, send, type Ctx } from './context';
-import { gatherEvidence } from './opening';
+import { gatherEvidence, tellOpening } from './opening';
 import { apologyTemplate } from './sms-templates';
-import { publicView, type Actor, type CaseDecision, type Refund, type Settlement } from './state';
+import { FAST_PATH_VERSION, publicView, type Actor, type CaseDecision, type Refund, type Settlement } from './state';
 
 /** Automatic retries of a refused money step or voucher before the case waits for a person. */
 export const MANUAL_AUTO_RETRIES = 3;
@@ -278,6 +278,8 @@ export function needsManual(ctx: Ctx, step: string, reason: string): void {
   s.flags.needsOps = true;
   s.opsReason = reason;
   record(ctx, 'system', 'needs_manual', `${reason}; ops own the case until ${s.manual.deadline}${autoRetry ? `, next automatic retry ${s.manual.retryAt}` : ''}`);
+  // Settled at once, now waiting for a person: the customer and the OA learn when it is due.
+  if (s.machine.openingWaived) tellOpening(ctx);
 }
 
 /** Runs the refused step again (an ops retry or the automatic one). */
@@ -342,6 +344,7 @@ export function apologize(ctx: Ctx): void {
   const settlement = decision.kind === 'settle' ? decision.settlement : undefined;
   const outcome = settlementOutcome(decision.kind, relief, settlement?.feeFen ?? 0, costFen);
   s.outcome = outcome;
+  s.outcomeAt = iso(ctx.now);
   s.status = 'apologizing';
   const fee = settlement && settlement.feeFen > 0 ? refundFee(rules(ctx).policy, { kind: settlement.kind, refundFen: settlement.refundFen, platformAtFault: settlement.platformAtFault, tariff: s.machine.ledger?.tariff }) : undefined;
   const text = apologyText(s.language, {
@@ -362,13 +365,23 @@ export function apologize(ctx: Ctx): void {
   s.machine.apologyTemplate = template;
   s.machine.apologyRound = 1;
   send(ctx, 'apology', 'apology', text, 1, template);
+  // The voucher says what the money did, which is final now: it need not wait for the SMS receipt.
+  if (s.machine.version >= FAST_PATH_VERSION && voucherOwed(ctx)) deliverVoucher(ctx);
+}
+
+function voucherOwed(ctx: Ctx): boolean {
+  return ctx.s.tier === 'enterprise' && !ctx.s.machine.voucherDone;
 }
 
 export function onApologyDelivered(ctx: Ctx): void {
   const s = ctx.s;
   s.apologyDelivered = true;
   s.flags.apologyUndeliverable = false;
-  if (s.tier === 'enterprise' && !s.machine.voucherDone) return deliverVoucher(ctx);
+  if (voucherOwed(ctx)) {
+    // Out with the apology (fast path), or refused and waiting for ops: the case closes after it.
+    if (s.machine.calls.voucher || s.manual?.step === 'voucher') return;
+    return deliverVoucher(ctx);
+  }
   close(ctx);
 }
 
@@ -381,7 +394,15 @@ export function onVoucher(ctx: Ctx, result: { instanceId: string } | null): void
   const s = ctx.s;
   s.machine.voucherDone = true;
   if (result) record(ctx, 'system', 'oa_voucher', `written explanation and payment voucher attached to approval ${result.instanceId}`);
-  if (s.status === 'needs_manual') leaveManual(ctx);
+  if (s.status === 'needs_manual' && s.manual?.step === 'voucher') leaveManual(ctx);
+  // The voucher went out with the apology: the case closes once the apology is delivered too.
+  if (!s.apologyDelivered) {
+    if (s.status === 'needs_manual') return;
+    s.status = 'apologizing';
+    // The apology failed on every channel while ops were on the voucher: it is their next step.
+    if (!Object.values(s.machine.sends).some((p) => p.purpose === 'apology')) needsManual(ctx, 'apology', 'the apology could not be delivered on any channel');
+    return;
+  }
   close(ctx);
 }
 

@@ -52,7 +52,7 @@ export function desiredTimers(s: ComplaintState): Timer[] {
   const ack = s.deadlines.find((d) => d.kind === 'acknowledge');
   // Watched once an attempt has failed: while the first send is out, its answer comes first.
   const ackOut = Object.values(m.sends).some((x) => x.purpose === 'acknowledgement');
-  if (ack && !m.ackDelivered && !m.ackMissed && !s.apologyDelivered && !ackOut && s.status !== 'received') timers.push({ id: `ack:${ack.at}`, at: ack.at, label: TIMER_LABELS.acknowledge });
+  if (ack && !m.ackDelivered && !m.ackMissed && !m.openingWaived && !s.apologyDelivered && !ackOut && s.status !== 'received') timers.push({ id: `ack:${ack.at}`, at: ack.at, label: TIMER_LABELS.acknowledge });
   if (s.hold?.status === 'held' && OPEN_WORK.has(s.status) && m.rules) {
     const expiry = new Date(s.hold.maxHoldUntil);
     if (!m.chargeNoticeSent) {

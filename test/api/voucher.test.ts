@@ -46,7 +46,17 @@ describe('GET /complaints/:id/voucher (story B5: the written explanation and pay
     expect(voucher.explanation.join(' ')).toMatch(/planned 18 km, driven 31 km/);
     expect(voucher.explanation.join(' ')).toMatch(/Reduced capture: ¥\d/);
     expect(voucher.timeline[0].at).toMatch(/\(Beijing time\)$/);
-    const oa = await simulator('GET', `/oa/instances?orderId=${orderId}`);
+    // An open dispute (nothing agreed yet) is told to the approval in the order's language too.
+    const openOrder = uniqueOrderId('VEO');
+    const disputed = storyBRideOrder(openOrder, { dueAt: new Date(Date.now() + 24 * 3_600_000) });
+    disputed.language = 'en';
+    disputed.trip = { ...disputed.trip!, actualKm: disputed.trip!.plannedKm };
+    await simulator('POST', '/_admin/orders', disputed);
+    await api('POST', '/complaints', { body: complaintBody(openOrder, { category: 'ride_detour', orderKind: 'ride', tier: 'enterprise', description: 'fare too high' }) });
+    const oa = await eventually(async () => {
+      const found = await simulator('GET', `/oa/instances?orderId=${openOrder}`);
+      return found.instances[0]?.comments?.length ? found : undefined;
+    }, 30_000, 'the dispute notice');
     expect(oa.instances[0].comments[0].text).toMatch(/^Order .* is under dispute .* resolution promised by .*\(Beijing time\)/);
   });
 

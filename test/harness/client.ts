@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { harnessFile, type HarnessInfo } from './paths';
 import { dataConverter } from '../../codec/data-converter';
+import { MACHINE_VERSION } from '../../domain/case/state';
 
 export const harness: HarnessInfo = JSON.parse(fs.readFileSync(harnessFile(), 'utf8'));
 
@@ -98,7 +99,7 @@ export async function captureHistory(complaintId: string, name: string): Promise
   const { client, close } = await temporalClient();
   try {
     const history = await client.workflow.getHandle(complaintId).fetchHistory();
-    const dir = path.join(__dirname, '..', 'replay', 'histories');
+    const dir = path.join(__dirname, '..', 'replay', 'histories', `machine-v${MACHINE_VERSION}`);
     fs.mkdirSync(dir, { recursive: true });
     // Binary protobuf: exact, and independent of the JSON mapping of any one protobufjs copy.
     fs.writeFileSync(path.join(dir, `${name}.history.pb`), temporal.api.history.v1.History.encode(history).finish());

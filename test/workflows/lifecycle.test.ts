@@ -3,7 +3,7 @@
  * have 6-second levels (breach tests), individual and enterprise cases 10-hour ones.
  */
 import { formatDeadline } from '../../domain/calendar';
-import { api, captureHistory, eventually, KEYS, openComplaint, simulator, temporalClient, untilState } from '../harness/client';
+import { api, captureHistory, eventually, KEYS, openComplaint, simulator, uniqueOrderId, temporalClient, untilState } from '../harness/client';
 
 type Msg = { outId: string; text: string; channel: string; status: string };
 
@@ -28,6 +28,12 @@ async function seedPaidOrder(orderId: string, amountFen: number) {
     attempts: [{ attemptId: `${orderId}-A1`, at, amountFen, status: 'SUCCEEDED', shownToCustomer: 'paid' }],
     debits: [{ amountFen, at, attemptId: `${orderId}-A1` }],
   });
+}
+
+async function openPaid(amountFen: number) {
+  const orderId = uniqueOrderId();
+  await seedPaidOrder(orderId, amountFen);
+  return openComplaint({}, orderId);
 }
 
 const act = (id: string, action: string, key: string, body: unknown = {}) => api('POST', `/complaints/${id}/actions/${action}`, { key, body });
@@ -74,8 +80,8 @@ describe('authority and agent actions', () => {
   });
 
   test('a refund over the agent limit is refused naming the approving level and writes nothing; the expert settles it', async () => {
-    const c = await open();
-    await seedPaidOrder(c.orderId, 100_000);
+    // The order is known before the complaint: the case reads the records as it opens.
+    const c = await openPaid(100_000);
     await until(c.id, (x) => x.status === 'investigating', 'investigating');
 
     const refused = await act(c.id, 'propose-settlement', KEYS.agent, { refundFen: 80_000, platformAtFault: true, reason: 'late pickup' });
@@ -111,8 +117,8 @@ describe('authority and agent actions', () => {
   });
 
   test('an agent may submit an over-limit refund for approval; the case moves to the expert who approves it', async () => {
-    const c = await open();
-    await seedPaidOrder(c.orderId, 100_000);
+    // The order is known before the complaint: the case reads the records as it opens.
+    const c = await openPaid(100_000);
     await until(c.id, (x) => x.status === 'investigating', 'investigating');
     const pending = await act(c.id, 'propose-settlement', KEYS.agent, { refundFen: 50_000, platformAtFault: false, kind: 'goodwill', reason: 'goodwill', forApproval: true });
     expect(pending.status).toBe(200);
@@ -158,8 +164,8 @@ describe('the mandatory apology', () => {
     ['withdraw', { reason: 'customer withdrew by phone' }, 'withdrawn'],
     ['propose-settlement', { refundFen: 1_000, platformAtFault: true, reason: 'late pickup' }, 'partly_refunded'],
   ])('%s: closes only after exactly one delivered apology that says what was done', async (action, body, outcome) => {
-    const c = await open();
-    await seedPaidOrder(c.orderId, 10_000);
+    // The order is known before the complaint: the case reads the records as it opens.
+    const c = await openPaid(10_000);
     await until(c.id, (x) => x.status === 'investigating', 'investigating');
     expect((await act(c.id, action, KEYS.agent, body)).status).toBe(200);
     const closed = await until(c.id, (x) => x.status === 'closed', 'closed');

@@ -75,9 +75,10 @@ test('when the SMS channel fails, the apology is delivered by the app channel be
   });
 
 test('a refund the provider refuses for good puts the case in needs_manual for ops; their retry after the fix refunds once and closes', async () => {
-  const c = await openComplaint();
+  const orderId = uniqueOrderId();
   const at = new Date(Date.now() - 3_600_000).toISOString();
-  await simulator('POST', '/_admin/orders', { orderId: c.orderId, orderAmountFen: 9_000, debits: [{ amountFen: 9_000, at }] });
+  await simulator('POST', '/_admin/orders', { orderId, orderAmountFen: 9_000, debits: [{ amountFen: 9_000, at }] });
+  const c = await openComplaint({}, orderId);
   await untilState(c.id, (x) => x.status === 'investigating');
   // The rail refuses the refund for good (403): not retried blindly, and not looped on.
   await simulator('POST', '/_admin/faults', { service: 'payment', mode: 'refuse_writes', match: c.orderId });

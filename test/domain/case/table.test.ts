@@ -135,6 +135,8 @@ test('the acknowledgement deadline is watched: not delivered by then, ops are fl
   ok.send({ type: 'started' });
   ok.done('rules', RULES);
   ok.done('hold', null);
+  ok.done('evidence:', { ledger: null, trip: null });
+  expect(ok.sends('acknowledgement')).toHaveLength(1);
   deliverAll(ok);
   expect([...ok.timers.keys()].some((k) => k.startsWith('ack:'))).toBe(false);
 });
