@@ -44,8 +44,31 @@ export const SEND_SETTLE_MS = 10_000;
 /** How long a sent message may wait for its delivery receipt before it counts as undelivered. */
 export const RECEIPT_WINDOW_MS = 10_000;
 const LOOKUP_EVERY_MS = 500;
+/**
+ * Below the workflow's 5 s heartbeat timeout, and heartbeats go on while a rail call hangs: a rail
+ * that answers slowly (up to its 5 s client timeout) is then not taken for a dead worker, whose
+ * retry would spend the channel's attempts and could send beside a send still in flight.
+ */
+const HEARTBEAT_EVERY_MS = 1_000;
 /** How far back a look-up searches: longer than any retry schedule of one message. */
 const LOOKBACK_MS = 24 * 3600_000;
+
+/** A message the window gave up on: the rail accepted it and may still report its receipt. */
+export interface LateReceiptWatch {
+  outId: string;
+  phone: string;
+  channel: SmsChannel;
+}
+
+/** What the rail says about a message after its window: its receipt, when one came in. */
+export interface LateReceipt {
+  status: 'delivered' | 'failed';
+  rail: SmsRailName;
+  channel: SmsChannel;
+  bizId: string;
+  reason: string | null;
+  receiptAt: string | null;
+}
 
 export interface MessageDeps {
   sms: SmsClient;
@@ -105,11 +128,13 @@ export function createMessageActivities(deps: MessageDeps) {
     };
   }
 
-  function finish(msg: CustomerMessage, result: MessageOutcome): MessageOutcome {
+  /** `silent`: the rail may have the message and has not said what became of it (no receipt yet). */
+  function finish(msg: CustomerMessage, result: MessageOutcome, silent = false): MessageOutcome {
     if (result.status === 'delivered' || msg.onUndelivered === 'return') return result;
     // Not retryable: the rail answered (or stayed silent past the window); the next channel is the remedy.
+    // NoReceipt: accepted and silent, so its receipt may still come; the case watches for it.
     throw ApplicationFailure.create({
-      type: 'NotDelivered',
+      type: silent ? 'NoReceipt' : 'NotDelivered',
       nonRetryable: true,
       message: `message ${msg.outId} was not delivered by ${result.channel} (${result.rail}): ${result.reason}`,
       details: [result],
@@ -123,36 +148,61 @@ export function createMessageActivities(deps: MessageDeps) {
      * success receipt within the window counts as delivered.
      */
     async sendCustomerMessage(msg: CustomerMessage): Promise<MessageOutcome> {
-      const rail = railFor(msg.channel);
-      const out: OutgoingMessage = { outId: msg.outId, phone: msg.phone, channel: msg.channel, text: msg.text, template: msg.template };
-      if (rail.needsTemplate) {
-        const problems = msg.template ? paramProblems(templates(), msg.template, rail.name) : [`${rail.name} sends approved templates only, and this message has none`];
-        if (problems.length > 0) return finish(msg, outcome(rail, out, null, false, `refused before sending: ${problems.join('; ')}`));
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        return await sendOnce(msg);
+      } finally {
+        clearInterval(beat);
       }
-      const since = new Date(Date.now() - LOOKBACK_MS);
-      const isFinal = (m: RailMessage | null) => m !== null && m.state !== 'sent';
+    },
 
-      let known = await lookup(rail, out, since);
-      if (!known && !rail.lookupSeesUnreceipted && Context.current().info.attempt > 1) {
-        // An earlier attempt may have sent it; this rail only shows it once the receipt is in.
-        known = await watch(rail, out, since, receiptWindowMs, isFinal);
-        if (!known) return finish(msg, outcome(rail, out, null, false, `an earlier attempt's answer was lost and no receipt came within ${receiptWindowMs} ms; not sent again`));
-      }
-      if (!known) {
-        try {
-          const sent = await rail.send(out);
-          known = sent.receipt ?? { messageId: sent.messageId, state: 'sent', reason: null, receiptAt: null };
-        } catch (err) {
-          if (err instanceof RailRejected) return finish(msg, outcome(rail, out, null, false, err.message));
-          if (!(err instanceof AnswerLost)) throw err;
-          known = await watch(rail, out, since, rail.lookupSeesUnreceipted ? settleMs : receiptWindowMs, (m) => m !== null);
-          if (!known && rail.lookupSeesUnreceipted) throw err; // the rail shows nothing: it never executed, a retry may send
-          if (!known) return finish(msg, outcome(rail, out, null, false, `the answer was lost and no receipt came within ${receiptWindowMs} ms; not sent again`));
-        }
-      }
-      if (!isFinal(known)) known = (await watch(rail, out, since, receiptWindowMs, isFinal)) ?? known;
-      const reason = isFinal(known) ? undefined : `sent (${known.messageId}) but no delivery receipt within ${receiptWindowMs} ms`;
-      return finish(msg, outcome(rail, out, known, true, reason));
+    /**
+     * After the window gave up on a message (and the next channel took over), the rail's receipt
+     * may still come in: one look per attempt, the workflow's retries space them out. A receipt
+     * is the rail's fact, recorded on the case as "delivered late" (or failed); no receipt yet is
+     * a retryable failure, so the look-ups end with the workflow's bound.
+     */
+    async awaitLateReceipt(watch: LateReceiptWatch): Promise<LateReceipt> {
+      const rail = railFor(watch.channel);
+      const m = await lookup(rail, { outId: watch.outId, phone: watch.phone, channel: watch.channel, text: '' }, new Date(Date.now() - LOOKBACK_MS));
+      if (!m || m.state === 'sent') throw ApplicationFailure.retryable(`no receipt yet for ${watch.outId}`, 'NoReceiptYet');
+      return { status: m.state, rail: rail.name, channel: watch.channel, bizId: m.messageId, reason: m.reason, receiptAt: m.receiptAt };
     },
   };
+
+  async function sendOnce(msg: CustomerMessage): Promise<MessageOutcome> {
+    const rail = railFor(msg.channel);
+    const out: OutgoingMessage = { outId: msg.outId, phone: msg.phone, channel: msg.channel, text: msg.text, template: msg.template };
+    if (rail.needsTemplate) {
+      const problems = msg.template ? paramProblems(templates(), msg.template, rail.name) : [`${rail.name} sends approved templates only, and this message has none`];
+      if (problems.length > 0) return finish(msg, outcome(rail, out, null, false, `refused before sending: ${problems.join('; ')}`));
+    }
+    const since = new Date(Date.now() - LOOKBACK_MS);
+    const isFinal = (m: RailMessage | null) => m !== null && m.state !== 'sent';
+
+    let known = await lookup(rail, out, since);
+    if (!known && !rail.lookupSeesUnreceipted && Context.current().info.attempt > 1) {
+      // An earlier attempt may have sent it; this rail only shows it once the receipt is in.
+      known = await watch(rail, out, since, receiptWindowMs, isFinal);
+      if (!known) return finish(msg, outcome(rail, out, null, false, `an earlier attempt's answer was lost and no receipt came within ${receiptWindowMs} ms; not sent again`), true);
+    }
+    if (!known) {
+      // The server gave this attempt up (a retry may be running): only one of them may send.
+      if (Context.current().cancellationSignal.aborted) throw ApplicationFailure.retryable(`attempt ${Context.current().info.attempt} was given up; not sending ${msg.outId}`, 'AttemptGivenUp');
+      try {
+        const sent = await rail.send(out);
+        known = sent.receipt ?? { messageId: sent.messageId, state: 'sent', reason: null, receiptAt: null };
+      } catch (err) {
+        if (err instanceof RailRejected) return finish(msg, outcome(rail, out, null, false, err.message));
+        if (!(err instanceof AnswerLost)) throw err;
+        known = await watch(rail, out, since, rail.lookupSeesUnreceipted ? settleMs : receiptWindowMs, (m) => m !== null);
+        if (!known && rail.lookupSeesUnreceipted) throw err; // the rail shows nothing: it never executed, a retry may send
+        if (!known) return finish(msg, outcome(rail, out, null, false, `the answer was lost and no receipt came within ${receiptWindowMs} ms; not sent again`), true);
+      }
+    }
+    if (!isFinal(known)) known = (await watch(rail, out, since, receiptWindowMs, isFinal)) ?? known;
+    const reason = isFinal(known) ? undefined : `sent (${known.messageId}) but no delivery receipt within ${receiptWindowMs} ms`;
+    return finish(msg, outcome(rail, out, known, true, reason), !isFinal(known));
+  }
 }

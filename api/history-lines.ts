@@ -193,6 +193,21 @@ const ACTIVITIES: Record<string, ActivityDescription> = {
     done: (i, r) => `message ${r?.status ?? 'sent'} by ${i.channel} (${i.outId}): ${i.text}`,
     doneZh: (i, r) => `${CHANNEL_ZH[i.channel] ?? i.channel}${SENT_ZH[r?.status ?? 'sent'] ?? r?.status}：${i.text}`,
   },
+  awaitLateReceipt: {
+    category: 'message',
+    kind: 'message_receipt_late',
+    kindOf: (r) => (r?.status === 'delivered' ? 'message_delivered_late' : 'message_failed_late'),
+    label: (i) => `waiting for a late receipt of ${i.outId}`,
+    labelZh: (i) => `等待 ${i.outId} 的迟到回执`,
+    doneZh: (i, r) =>
+      r?.status === 'delivered'
+        ? `${CHANNEL_ZH[i.channel] ?? i.channel}迟到送达（${i.outId}）：回执 ${zhTime(r.receiptAt)} 才到，下一渠道已接手`
+        : `${CHANNEL_ZH[i.channel] ?? i.channel}（${i.outId}）在等待期后报告未送达：${r?.reason ?? '未说明原因'}`,
+    done: (i, r) =>
+      r?.status === 'delivered'
+        ? `message delivered late by ${i.channel} (${i.outId}): receipt ${r.receiptAt ?? '-'} after the window, when the next channel had taken over`
+        : `message by ${i.channel} (${i.outId}) reported undelivered after the window: ${r?.reason ?? 'no reason given'}`,
+  },
   notifyOaDispute: {
     category: 'message',
     kind: 'oa_notified',

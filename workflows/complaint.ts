@@ -156,11 +156,14 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
 
   function run(command: Command): void {
     switch (command.type) {
-      case 'call':
-        if (!command.local) return void settleInto(command.step, activityOf(command)(command.args));
+      case 'call': {
+        // The phone stays out of the machine's state: the look-up for a late receipt gets it here.
+        const args = command.activity === 'awaitLateReceipt' ? { ...(command.args as object), phone: input.customer.phone } : command.args;
+        if (!command.local) return void settleInto(command.step, activityOf(command)(args));
         localQueue.push(command);
         if (localQueue.length === 1) startLocal();
         return;
+      }
       case 'send': {
         const policy = state.machine.rules!.policy;
         // Long enough for the client's timeout plus the gateway settle window (activities/messages.ts).

@@ -64,7 +64,8 @@ export type ActivityName =
   | 'refund'
   | 'refundStatus'
   | 'deliverOaVoucher'
-  | 'sendCustomerMessage';
+  | 'sendCustomerMessage'
+  | 'awaitLateReceipt';
 
 export interface Timer {
   id: string;

@@ -6,7 +6,7 @@
 import { ACTION_DEFS, deciding, limitOf, refuseAuthority, withinAuthority } from './actions';
 import { clone, record, rules, settle, type Ctx } from './context';
 import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type RefundArrival, type SearchView } from './events';
-import { onSendDone, onSendFailed } from './messages';
+import { onLateReceipt, onSendDone, onSendFailed } from './messages';
 import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted } from './opening';
 import { decideMoney, onMovementDone, onMovementFailed, onRefundResult, onVoucher, needsManual, planMoney, replanMoney, resumeManual } from './settling';
 import { desiredTimers, onTimer, timerCommands } from './timers';
@@ -119,6 +119,7 @@ function onCallDone(ctx: Ctx, step: string, result: unknown): void {
     return;
   }
   if (step.startsWith('send:')) return onSendDone(ctx, step.slice(5), result as { status?: 'delivered' });
+  if (step.startsWith('receipt:')) return onLateReceipt(ctx, step.slice(8), result as Parameters<typeof onLateReceipt>[2]);
   if (step.startsWith('money:')) return onMovementDone(ctx, Number(step.slice(6)), result);
   if (step === 'refund-status') {
     const r = result as { status?: string; refundId?: string; arrival?: RefundArrival } | null;
@@ -146,7 +147,9 @@ function onCallFailed(ctx: Ctx, step: string, message: string, status?: number, 
     if (!s.machine.decision) s.machine.retries.oa = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.notices);
     return;
   }
-  if (step.startsWith('send:')) return onSendFailed(ctx, step.slice(5), message);
+  if (step.startsWith('send:')) return onSendFailed(ctx, step.slice(5), message, code);
+  // No receipt after the window either: the failed record stands.
+  if (step.startsWith('receipt:')) return;
   if (step.startsWith('money:')) return onMovementFailed(ctx, Number(step.slice(6)), message, status, code);
   // A poll that could not ask is asked again at the next interval.
   if (step === 'refund-status') return onRefundResult(ctx, undefined);

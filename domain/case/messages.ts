@@ -1,6 +1,6 @@
 /** Delivering a message: channel after channel, and what each purpose does when none delivered. */
 import { acknowledgementText } from '../notices';
-import { addMinutes, iso, record, rules, send, sendOnChannel, type Ctx } from './context';
+import { addMinutes, call, iso, record, rules, send, sendOnChannel, type Ctx } from './context';
 import { needsManual, onApologyDelivered } from './settling';
 import { acknowledgementTemplate } from './sms-templates';
 
@@ -30,14 +30,18 @@ export function onSendDone(ctx: Ctx, step: string, result: { status?: 'sent' | '
   }
 }
 
-export function onSendFailed(ctx: Ctx, step: string, message: string): void {
+export function onSendFailed(ctx: Ctx, step: string, message: string, code?: string): void {
   const s = ctx.s;
   const pending = s.machine.sends[step];
   if (!pending) return;
   const channels = rules(ctx).policy.apology.channels;
   const channel = channels[pending.channelIndex]!;
-  s.notifications.push({ step, purpose: pending.purpose, channel, text: pending.text, outId: `${s.caseRef}:${step}:${channel}`, status: 'failed', at: iso(ctx.now), reason: message });
+  const outId = `${s.caseRef}:${step}:${channel}`;
+  s.notifications.push({ step, purpose: pending.purpose, channel, text: pending.text, outId, status: 'failed', at: iso(ctx.now), reason: message });
   record(ctx, 'system', 'message_failed', `${pending.purpose} could not be delivered by ${channel}`);
+  // No receipt in time counts as undelivered and the next channel goes on; the rail may still
+  // report one, and what the customer really got is then on the case too.
+  if (code === 'NoReceipt') call(ctx, `receipt:${outId}`, 'awaitLateReceipt', { outId, channel }, 'optional');
   if (pending.channelIndex + 1 < channels.length) {
     pending.channelIndex += 1;
     return sendOnChannel(ctx, step);
@@ -65,4 +69,13 @@ export function retryAcknowledgement(ctx: Ctx): void {
   const first = s.levels[0];
   const by = new Date(first!.deadline);
   send(ctx, `ack-retry-${s.machine.ackRound}`, 'acknowledgement', acknowledgementText(s.language, s.caseRef, by, s.flags.provisionalDeadline), s.machine.ackRound, acknowledgementTemplate(s.language, s.caseRef, by));
+}
+
+/** A receipt after the window: the message stays failed for its step (the next channel took over), and the fact is recorded. */
+export function onLateReceipt(ctx: Ctx, outId: string, receipt: { status: 'delivered' | 'failed'; receiptAt: string | null; reason: string | null }): void {
+  const n = [...ctx.s.notifications].reverse().find((x) => x.outId === outId);
+  if (!n || !receipt) return;
+  n.lateReceipt = { status: receipt.status, at: receipt.receiptAt, reason: receipt.reason };
+  if (receipt.status === 'delivered') record(ctx, 'system', 'message_delivered_late', `${n.purpose} delivered late by ${n.channel}: its receipt${receipt.receiptAt ? ` (${receipt.receiptAt})` : ''} came after the window, when the next channel had taken over`);
+  else record(ctx, 'system', 'message_failed_late', `${n.purpose} by ${n.channel}: the rail reported it undelivered after the window (${receipt.reason ?? 'no reason given'})`);
 }

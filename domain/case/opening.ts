@@ -195,8 +195,12 @@ export function findingsOf(orderId: string, ledger: LedgerFacts | null, trip: Tr
 export function onEvidenceFailed(ctx: Ctx, message: string): void {
   const s = ctx.s;
   record(ctx, 'system', 'provider_refused', `gathering evidence failed: ${message}`);
-  // Without the records the case cannot settle at once: the customer hears the promise now.
-  if (acknowledgementOwed(s) && !s.machine.openingWaived && s.status !== 'closed') acknowledge(ctx, s.nextDeadline ?? s.machine.currentDeadline!.at);
+  // Without the records the case cannot settle at once: the customer hears the promise now, and
+  // an enterprise's approval that the order is disputed (in Chinese unless the order is read later).
+  if (s.machine.version >= FAST_PATH_VERSION && !s.machine.openingWaived && s.status !== 'closed') {
+    if (acknowledgementOwed(s)) acknowledge(ctx, s.nextDeadline ?? s.machine.currentDeadline!.at);
+    if (s.tier === 'enterprise' && !s.machine.oaTold && !s.machine.decision) notifyOa(ctx);
+  }
   if (s.machine.evidenceRuns < EVIDENCE_ATTEMPTS && !s.machine.decision) s.machine.retries.evidence = addMinutes(ctx.now, rules(ctx).policy.retryMinutes.evidence);
   // Without the order's data the OA is told all the same, in Chinese (a decided case tells it with the voucher).
   else if (s.tier === 'enterprise' && !s.machine.oaTold && !s.machine.decision) notifyOa(ctx);

@@ -89,6 +89,8 @@ export interface Notification {
   at: string;
   /** The rail's word when it failed. */
   reason?: string;
+  /** A receipt that came after the window had given up on the message (the next channel had taken over). */
+  lateReceipt?: { status: 'delivered' | 'failed'; at: string | null; reason: string | null };
 }
 
 /** What a settlement pays and why, whether it is proposed or decided. */

@@ -20,6 +20,7 @@ import { checkFinal, makeCase, type Case } from '../faults/cases';
 import { http, KEYS, mapLimit, type Reply } from '../faults/http';
 import { sleep } from '../faults/stack';
 import { ARTIFACTS } from '../harness/paths';
+import { submitCase } from '../harness/submit-case';
 import { alive, CLUSTER_TASK_QUEUE, readClusterTest, readInfo, startRunner, stopRunner } from './runner';
 
 const N_CASES = Number(process.env.CLUSTER_CASES ?? 36);
@@ -71,42 +72,21 @@ async function stateOf(c: Case): Promise<any | undefined> {
   return r.status === 200 ? r.body : undefined;
 }
 
-/** Seeds the order, then opens the complaint; a lost answer is checked against the case before trying again. */
-async function submit(c: Case, first = c.n): Promise<void> {
-  c.submittedAtMs = Date.now() - t0;
-  if (c.seed) {
-    for (let i = 0; ; i++) {
-      const r = await http('POST', `${setup.simulatorsUrl}/_admin/orders`, { body: c.seed });
-      if (r.status === 201 || r.status === 409) break;
-      if (i === 9) throw new Error(`could not seed ${c.orderId}: ${r.status} ${r.error ?? JSON.stringify(r.body)}`);
-      await sleep(500);
-    }
-  }
-  const until = Date.now() + 150_000;
-  for (let attempt = 1; attempt <= 15 && Date.now() < until && !aborted; attempt++) {
-    c.submitAttempts = attempt;
-    const r = await api('POST', '/complaints', { body: c.body, timeoutMs: 60_000 }, first);
-    c.submitStatuses.push(r.status);
-    if (r.status === 201 || r.status === 200) {
-      c.submitted = true;
-      c.created = r.body.created;
-      c.caseRef = r.body.caseRef;
-      return;
-    }
-    // 202 opening: the case is started and its worker (killed, or restarting) answers later.
-    if (r.status === 202 && r.body?.status === 'opening') {
-      c.submitted = true;
-      return;
-    }
-    const s = await stateOf(c);
-    if (s) {
-      c.submitted = true;
-      c.caseRef = s.caseRef;
-      return;
-    }
-    await sleep(Math.min(5_000, 500 * attempt));
-  }
-}
+/** Seeds the order, then opens the complaint through replica `first` (or the other); a lost answer is checked against the case before trying again. */
+const submit = (c: Case, first = c.n) =>
+  submitCase(
+    c,
+    {
+      simulatorUrl: setup.simulatorsUrl,
+      open: (x) => api('POST', '/complaints', { body: x.body, timeoutMs: 60_000 }, first),
+      stateOf,
+      http,
+      attempts: 15,
+      pauseMs: (attempt) => Math.min(5_000, 500 * attempt),
+      aborted: () => aborted,
+    },
+    t0,
+  );
 
 async function runStream(): Promise<void> {
   const pending: Promise<void>[] = [];

@@ -55,8 +55,12 @@ const investigating = (s: any) => s.status === 'investigating';
 /** The pattern repeats every 12 complaints: 3 A, 3 settle, 2 B-detour, 2 B-resolve, 2 premium. */
 const PATTERN: Kind[] = ['A', 'settle', 'B-detour', 'premium', 'A', 'B-resolve', 'settle', 'A', 'B-detour', 'premium', 'settle', 'B-resolve'];
 
+/** One letter a kind: the order id stays short enough (15) for its case reference (order id, '-', 8) to fit the SMS templates' 24 characters. */
+const LETTER: Record<Kind, string> = { A: 'A', 'B-detour': 'D', 'B-resolve': 'R', settle: 'S', premium: 'P' };
+
 export function makeCase(n: number, runTag: string, kind: Kind = PATTERN[n % PATTERN.length]!): Case {
-  const orderId = `F${runTag}${kind.replace('-', '').toUpperCase()}${n}`.slice(0, 40);
+  const orderId = `F${runTag}${LETTER[kind]}${n}`;
+  if (orderId.length > 15) throw new Error(`order id ${orderId} is too long for the SMS templates' case reference`);
   const phone = `+86139${String(n).padStart(8, '0')}`;
   const base = {
     orderId,
@@ -156,8 +160,13 @@ export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null):
   if (s.outcome !== e.outcome) say(`outcome ${s.outcome}, expected ${e.outcome}`);
   if (!s.apologyDelivered) say('no delivered apology');
   if (s.flags?.needsOps) say(`left needing ops: ${s.opsReason}`);
+  // Settled as it opened (agreed facts, read at the first try, no person needed): the apology is
+  // the only message and the voucher the OA's only word. Any other case is acknowledged and, for
+  // an enterprise, its approval told of the dispute once.
+  const acknowledged = s.notifications?.some((n: any) => n.purpose === 'acknowledgement');
+  const settledAtOnce = e.automatic && !acknowledged && !s.events?.some((ev: any) => ev.kind === 'needs_manual' || ev.kind === 'provider_refused');
   // Sent (or tried on every channel); whether it reached the customer is reported by the message checks.
-  if (!s.notifications?.some((n: any) => n.purpose === 'acknowledgement')) say('no acknowledgement sent');
+  if (!acknowledged && !settledAtOnce) say('no acknowledgement sent');
   const refundPaid = (s.refunds ?? []).reduce((sum: number, r: any) => sum + r.amountFen, 0);
   if (refundPaid !== e.refundPaidFen) say(`refunds in state ${refundPaid} fen, expected ${e.refundPaidFen}`);
   // Every refund is keyed by the order and what it pays for (at most 64 of [A-Za-z0-9_-]), never by the case.
@@ -201,7 +210,8 @@ export function checkFinal(c: Case, s: any, ledger: any | null, oa: any | null):
     else {
       // On DingTalk and Feishu the voucher travels as a comment with files; it is not a dispute comment.
       const disputeComments = inst.comments.filter((cm: { text: string }) => !cm.text.includes(':oa-voucher]'));
-      if (disputeComments.length !== 1) say(`${disputeComments.length} OA dispute comments, expected 1`);
+      const expected = settledAtOnce ? 0 : 1;
+      if (disputeComments.length !== expected) say(`${disputeComments.length} OA dispute comments, expected ${expected}`);
       if (inst.attachments.length !== 2) say(`${inst.attachments.length} OA attachments, expected 2 (voucher HTML and JSON)`);
     }
   }

@@ -17,6 +17,7 @@ import { templateCatalogReader } from '../../../activities/rails/sms/templates-f
 import { bundleWorkflows } from '../../../scripts/bundle-workflows';
 import { harness } from '../../harness/client';
 import { startTestSimulators, TEST_KEYS, type TestSimulators } from '../../simulators/harness';
+import type { StartOptions } from '../../../simulators/start';
 
 export const RECEIPT_WINDOW_MS = 2_000;
 export const SETTLE_MS = 9_000;
@@ -32,8 +33,9 @@ export interface MessagingStack {
 
 let seq = 0;
 
-export async function messagingStack(): Promise<MessagingStack> {
-  const sims = await startTestSimulators({ autoChargeIntervalMs: 1_000 });
+/** `simulators`: options for this stack's private simulator (a slower carrier's receipts, say). */
+export async function messagingStack(simulators: Partial<StartOptions> = {}): Promise<MessagingStack> {
+  const sims = await startTestSimulators({ autoChargeIntervalMs: 1_000, ...simulators });
   const env = readEnv({ ...process.env, SMS_URL: `${sims.sim.url}/sms`, OA_URL: `${sims.sim.url}/oa`, SMS_API_KEY: TEST_KEYS.sms, OA_API_KEY: TEST_KEYS.oa });
   const code = await bundleWorkflows(path.join(__dirname, 'workflows.ts'));
   const connection = await Connection.connect({ address: harness.temporalAddress });

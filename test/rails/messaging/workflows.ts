@@ -18,6 +18,21 @@ const send = proxyActivities<Acts>({
   retry: { maximumAttempts: 2, initialInterval: '200 ms', backoffCoefficient: 2 },
 }).sendCustomerMessage;
 
+// One attempt, and a heartbeat timeout shorter than a slow rail's answer: only heartbeats sent
+// while the rail call hangs keep this attempt alive.
+const sendOneAttempt = proxyActivities<Acts>({
+  startToCloseTimeout: '30 seconds',
+  heartbeatTimeout: '2 seconds',
+  retry: { maximumAttempts: 1 },
+}).sendCustomerMessage;
+
+// The complaint workflow's 'optional' class: look-ups spaced by its retries, a minute in all.
+const lateReceipt = proxyActivities<Acts>({
+  startToCloseTimeout: '15 seconds',
+  scheduleToCloseTimeout: '1 minute',
+  retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '10 seconds' },
+}).awaitLateReceipt;
+
 const oa = proxyActivities<Acts>({
   startToCloseTimeout: '20 seconds',
   retry: { maximumAttempts: 3, initialInterval: '200 ms' },
@@ -51,4 +66,27 @@ export async function oaDispute(req: { orderId: string; idempotencyKey: string; 
 
 export async function oaVoucher(req: Parameters<Acts['deliverOaVoucher']>[0]): Promise<{ instanceId: string } | null> {
   return oa.deliverOaVoucher(req);
+}
+
+/** The channels as sendOverChannels runs them, then the late look-up for the first channel's message when its window passed. */
+export async function sendThenAwaitLateReceipt(
+  msg: Parameters<typeof sendOverChannels>[0],
+  channels: Array<'sms' | 'app'>,
+): Promise<{ results: ChannelResult[]; late: Awaited<ReturnType<Acts['awaitLateReceipt']>> | null; lateFailure: ChannelResult['failure'] }> {
+  const results = await sendOverChannels(msg, channels);
+  if (results[0]?.failure?.type !== 'NoReceipt') return { results, late: null, lateFailure: null };
+  try {
+    return { results, late: await lateReceipt({ outId: `${msg.outIdPrefix}:${channels[0]}`, phone: msg.phone, channel: channels[0]! }), lateFailure: null };
+  } catch (err) {
+    return { results, late: null, lateFailure: failureOf(err) };
+  }
+}
+
+/** One attempt on one channel: its outcome, or the failure that ended it (a heartbeat timeout, say). */
+export async function sendInOneAttempt(msg: CustomerMessage): Promise<ChannelResult> {
+  try {
+    return { channel: msg.channel, outcome: await sendOneAttempt(msg), failure: null };
+  } catch (err) {
+    return { channel: msg.channel, outcome: null, failure: failureOf(err) };
+  }
 }
