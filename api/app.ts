@@ -20,6 +20,9 @@ import { MemoryStores, type WebhookStores } from './webhook-stores';
 import { paymentNotificationsRouter, type AlipayNotifyConfig, type WechatPayNotifyConfig } from './routes/payment-notifications';
 import { oaEventsConfigFromEnv, oaEventsRouter, type OaEventsConfig } from './routes/oa-events';
 import { readEnv } from '../config/env';
+import { loadReplyCatalog } from '../config/load-reply-templates';
+import { templateCatalogReader } from '../activities/rails/sms/templates-file';
+import { composerRouter, type ComposerDeps } from './routes/composer';
 
 export interface ApiConfig {
   taskQueue: string;
@@ -52,6 +55,13 @@ export interface ApiConfig {
   alipay?: AlipayNotifyConfig;
   /** DingTalk / Feishu approval event verification and the rails that name an instance's order. */
   oaEvents?: OaEventsConfig;
+  /** Reply templates and the SMS rail the previews render for; from the environment when absent. */
+  composer?: ComposerDeps;
+}
+
+function composerFromEnv(): ComposerDeps {
+  const env = readEnv();
+  return { replies: loadReplyCatalog(env.REPLY_TEMPLATES_FILE), smsTemplates: templateCatalogReader(env.SMS_TEMPLATES_FILE), smsRail: env.SMS_RAIL };
 }
 
 /** Routes and error handling, no listen(): tests and the server both build it. */
@@ -110,7 +120,7 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.use(metricsRouter(metrics), docsRouter({ codecOpen: config.developmentKeys }));
 
   const tokens = pageTokens(pageTokenKey(config.pageTokenSecret));
-  app.use(authenticate(config.apiKeys), meRouter(config), viewsRouter(svc), complaintsRouter(svc, metrics, tokens));
+  app.use(authenticate(config.apiKeys), meRouter(config), viewsRouter(svc), complaintsRouter(svc, metrics, tokens), composerRouter(svc, config.composer ?? composerFromEnv()));
 
   app.use(notFound);
   app.use(errorHandler);

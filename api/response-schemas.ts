@@ -110,6 +110,7 @@ export const historyEntrySchema = z.object({
   category: z.enum(HISTORY_CATEGORIES),
   kind: z.string(),
   text: z.string(),
+  zh: z.string().describe('the same sentence in Chinese, times in Beijing time'),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
 

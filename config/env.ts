@@ -97,6 +97,8 @@ export const envSchema = z.object({
   OA_RAIL: z.enum(['internal', 'dingtalk', 'feishu']).default('internal'),
   /** Templates and the codes each rail approved; read again when the file changes. */
   SMS_TEMPLATES_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'sms-templates.json')),
+  /** The composer's reply templates per category; validated whole when the API starts. */
+  REPLY_TEMPLATES_FILE: z.string().default(path.join(PROJECT_ROOT, 'config', 'reply-templates.json')),
   /** A sent message without a success receipt within this window counts as undelivered. */
   SMS_RECEIPT_WINDOW_MS: z.coerce.number().int().min(0).default(10_000),
   /** How long the simulated carriers take to report (simulators only). */

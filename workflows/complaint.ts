@@ -24,7 +24,8 @@ import type { Activities } from '../activities';
 import { toShanghaiIso } from '../domain/calendar';
 import { REFUSAL_FAILURE_TYPE, type CaseEvent, type Command, type Refusal, type RetryClass, type SearchView } from '../domain/case/events';
 import { allowedActions, decide, resumeCommands } from '../domain/case/machine';
-import { FAST_PATH_VERSION, initialState, MACHINE_CHANGES, publicView, type ComplaintState } from '../domain/case/state';
+import { previewAction } from '../domain/case/preview';
+import { FAST_PATH_VERSION, initialState, MACHINE_CHANGES, staffView, type ComplaintState } from '../domain/case/state';
 import {
   ACTIONS,
   ACTION_UPDATES,
@@ -36,6 +37,7 @@ import {
   opsRetrySignal,
   refundNotifiedSignal,
   stateQuery,
+  previewQuery,
   type CaseView,
   type ComplaintInput,
 } from './definitions';
@@ -227,7 +229,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   }
 
   // Handlers first: a message that arrives with the start must find them registered.
-  setHandler(stateQuery, (viewer, probe) => ({ ...publicView(state), ...(viewer ? { allowed: allowedActions(state, viewer, probe ?? {}) } : {}) }));
+  setHandler(previewQuery, (req) => previewAction(state, req));
+  setHandler(stateQuery, (viewer, probe) => ({ ...staffView(state), ...(viewer ? { allowed: allowedActions(state, viewer, probe ?? {}) } : {}) }));
 
   setHandler(
     intakeUpdate,
@@ -288,5 +291,5 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<CaseView
   }
   await condition(allHandlersFinished);
   publish();
-  return publicView(state);
+  return staffView(state);
 }

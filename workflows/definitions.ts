@@ -7,8 +7,10 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { ActionName, IntakeArgs } from '../domain/case/events';
 import type { AllowedAction } from '../domain/case/machine';
-import type { Actor, ComplaintState, DriverReport } from '../domain/case/state';
+import type { Actor, CaseRecords, ComplaintState, DriverReport } from '../domain/case/state';
+import type { Preview, PreviewRequest } from '../domain/case/preview';
 import type { SettlementKind } from '../domain/fees';
+import type { MoneySummary } from '../domain/money-summary';
 import type { Level, Status } from '../domain/types';
 
 export const DEFAULT_TASK_QUEUE = 'complaints';
@@ -26,7 +28,7 @@ export { TIMER_LABELS } from '../domain/case/timers';
 export type { AllowedAction } from '../domain/case/machine';
 
 /** What the API and console read: the case without the machine's bookkeeping. */
-export type CaseView = Omit<ComplaintState, 'machine'> & { allowed?: { actions: AllowedAction[]; limitFen?: number; forApproval?: AllowedAction } };
+export type CaseView = Omit<ComplaintState, 'machine'> & { records?: CaseRecords; money?: MoneySummary; allowed?: { actions: AllowedAction[]; limitFen?: number; forApproval?: AllowedAction } };
 
 // Updates: agent actions that need an answer or a refusal.
 export interface ActorArgs {
@@ -112,6 +114,8 @@ export const opsRetrySignal = defineSignal<[ActorArgs]>('opsRetry');
 
 /** The case as the viewer sees it; with a viewer, also what that person may do on it now. */
 export const stateQuery = defineQuery<CaseView, [Actor?, { refundFen?: number }?]>('state');
+/** What an action would tell the customer, run on a copy of the case (domain/case/preview.ts). */
+export const previewQuery = defineQuery<Preview, [PreviewRequest]>('preview');
 
 export const SA = {
   status: defineSearchAttributeKey('ComplaintStatus', SearchAttributeType.KEYWORD),

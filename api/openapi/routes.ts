@@ -10,6 +10,7 @@ import * as res from '../response-schemas';
 import * as req from '../schemas';
 import { ALIPAY_REFUND_NOTIFY_PATH, WECHATPAY_REFUND_NOTIFY_PATH, alipayMessageSchema, wechatpayNotificationSchema } from '../routes/payment-notifications';
 import * as oaEvents from '../routes/oa-events';
+import * as composer from '../routes/composer';
 
 export type Auth = 'apiKey' | 'signature' | 'none';
 
@@ -71,6 +72,7 @@ const ACTION_BODY_IDS: Record<req.ActionName, string> = {
 /** Component names of the schemas, request side (documented as input: defaults are optional) and response side. */
 export const REQUEST_SCHEMAS: Array<[string, z.ZodType]> = [
   ['CreateComplaint', req.createComplaintSchema],
+  ['Preview', composer.previewBodySchema],
   ['CustomerReply', req.customerReplySchema],
   ['EmptyBody', req.emptyBodySchema],
   ['CodecPayloads', req.codecPayloadsSchema],
@@ -99,6 +101,9 @@ export const RESPONSE_SCHEMAS: Array<[string, z.ZodType]> = [
   ['Allowed', res.allowedSchema],
   ['Me', res.meSchema],
   ['Health', res.healthSchema],
+  ['ReplyTemplates', composer.templateListSchema],
+  ['CaseReplyTemplates', composer.caseTemplatesSchema],
+  ['MessagePreview', composer.previewSchema],
 ];
 
 const signedHeaders = {
@@ -378,6 +383,42 @@ export const ROUTES: RouteDoc[] = [
     auth: 'none',
     success: { status: 200, description: 'OpenAPI 3.1 document', contentType: 'application/json' },
     errors: [],
+  },
+  {
+    method: 'get',
+    path: '/templates',
+    tag: 'console',
+    summary: "The composer's reply templates (macros), per category, in zh and en",
+    description: 'A question template names the records the engine read itself (`engineFetches`); none asks for screenshots.',
+    auth: 'apiKey',
+    roles: STAFF,
+    query: composer.templatesQuerySchema,
+    success: { status: 200, description: 'the templates', schema: composer.templateListSchema },
+    errors: [400, 401, 403],
+  },
+  {
+    method: 'get',
+    path: '/complaints/:id/templates',
+    tag: 'console',
+    summary: "The templates for this case's category, with their variables filled from the case",
+    auth: 'apiKey',
+    roles: STAFF,
+    pathParams: { id },
+    success: { status: 200, description: 'the templates, filled', schema: composer.caseTemplatesSchema },
+    errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'post',
+    path: '/complaints/:id/preview',
+    tag: 'console',
+    summary: 'What an action would tell the customer, on each channel exactly as the rail gets it; nothing is sent',
+    description: 'The case machine runs the action on a copy of the case. A refusal is the one the action itself would get (`code`, e.g. `asks_for_proof`). A refund number the rail has not given yet reads `REFUND-NO`.',
+    auth: 'apiKey',
+    roles: STAFF,
+    pathParams: { id },
+    body: { schema: composer.previewBodySchema },
+    success: { status: 200, description: 'the message, or none yet', schema: composer.previewSchema },
+    errors: [400, 401, 403, 404, 409, 413, 415, 422],
   },
   {
     method: 'get',

@@ -1,7 +1,8 @@
 /** The building blocks of the action forms, and the one way an action is sent and its answer shown. */
 import { api } from './api.js';
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { getLang, t } from './i18n.js';
+import { verdictText, WORDED_CODES } from './verdicts.js';
 
 /** Text with a data-i18n key, so a language switch relabels it in place. */
 export const L = (tag, key, attrs = {}) => h(tag, { ...attrs, 'data-i18n': key }, t(key));
@@ -43,6 +44,19 @@ export function need(formEl, text, key) {
   return true;
 }
 
+/**
+ * A refusal in the UI language: a rule's code is worded here; without one, the Chinese UI says
+ * what kind of refusal it was rather than pasting the server's English sentence.
+ */
+export function refusalText(err) {
+  const code = err.body?.code;
+  const worded = code && WORDED_CODES.includes(code) ? verdictText({ allowed: false, code, params: err.body.params ?? {}, reason: err.message }) : undefined;
+  if (worded) return t('act.refused', { status: err.status, message: worded });
+  if (getLang() === 'zh') return t('act.refusedPlain', { status: err.status, kind: t(`act.refusedKind.${err.status}`) === `act.refusedKind.${err.status}` ? t('why.refused') : t(`act.refusedKind.${err.status}`) });
+  const issues = (err.body?.issues ?? []).map((i) => `${(i.path ?? []).join('.')}: ${i.message}`).join('; ');
+  return t('act.refused', { status: err.status, message: err.message + (issues ? ` (${issues})` : '') });
+}
+
 /** Sends actions for one case; a refusal (409/422/400) shows the server's message in the form. */
 export function actionRunner({ complaintId, onDone, afterEach }) {
   return async function run(formEl, path, body, describe) {
@@ -55,8 +69,7 @@ export function actionRunner({ complaintId, onDone, afterEach }) {
       for (const el of formEl.querySelectorAll('select')) el.selectedIndex = 0;
       onDone();
     } catch (err) {
-      const issues = (err.body?.issues ?? []).map((i) => `${(i.path ?? []).join('.')}: ${i.message}`).join('; ');
-      message(formEl, 'error', t('act.refused', { status: err.status, message: err.message + (issues ? ` (${issues})` : '') }));
+      message(formEl, 'error', refusalText(err));
     } finally {
       afterEach();
     }

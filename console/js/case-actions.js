@@ -11,6 +11,7 @@ import { amountVerdicts, refusedForState, verdictsByButton, verdictText } from '
 import { amountProbe } from './amount-probe.js';
 import { L, actionRunner, answered, button, form, need, message, showVerdict, textField } from './act-forms.js';
 import { mountOpsPanel } from './ops-panel.js';
+import { mountComposer } from './composer.js';
 
 const KINDS = ['compensation', 'goodwill', 'cancellation'];
 const level = (n) => label('levelRole', n);
@@ -56,6 +57,36 @@ export function mountActions(container, { me, complaintId, onDone }) {
   const amountFen = () => (value('propose-amount') === '' ? null : yuanToFen(value('propose-amount')));
   const proposeBtn = container.querySelector('button[data-action="propose"]');
 
+  // Every form whose text reaches the customer previews it first (composer.js).
+  const proposalBody = (forApproval) => {
+    const amount = amountFen();
+    const reason = value('propose-reason');
+    if (amount === null || !reason) return null;
+    return { refundFen: amount, kind: kindSelect.value, platformAtFault: container.querySelector('#propose-fault').checked, reason, ...(forApproval ? { forApproval: true } : {}) };
+  };
+  const composers = {
+    requestInfo: mountComposer(requestInfo, { complaintId, textarea: container.querySelector('#request-question'), purpose: 'request_info', actions: ['request-info'], argsFor: () => (value('request-question') ? { question: value('request-question') } : null) }),
+    decide: mountComposer(decide, { complaintId, textarea: container.querySelector('#decide-reason'), purpose: 'apology_reason', actions: ['resolve', 'reject', 'withdraw'], argsFor: () => (value('decide-reason') ? { reason: value('decide-reason') } : null) }),
+    propose: mountComposer(propose, {
+      complaintId,
+      textarea: container.querySelector('#propose-reason'),
+      purpose: 'apology_reason',
+      actions: ['propose-settlement'],
+      variants: { forApproval: 'propose-settlement' },
+      argsFor: (_action, button) => proposalBody(button === 'forApproval'),
+    }),
+  };
+  /** Sends only what was previewed; otherwise the preview is brought up to date and the agent looks first. */
+  const previewFirst = (formEl, composer, action, button) => {
+    if (composer.previewed(action, button)) return true;
+    message(formEl, 'info', t('comp.checkPreview'));
+    return false;
+  };
+  const cleared = (composer, text) => (r) => {
+    composer.clear();
+    return text(r);
+  };
+
   const probe = amountProbe({
     ask: (amount) => api('GET', `/complaints/${encodeURIComponent(complaintId)}/allowed?refundFen=${amount}`),
     onAnswer(amount, answer) {
@@ -84,8 +115,8 @@ export function mountActions(container, { me, complaintId, onDone }) {
     if (amount === null) return message(propose, 'error', t('why.enterAmount'));
     const reason = value('propose-reason');
     if (!need(propose, reason, 'act.needReason')) return;
-    const body = { refundFen: amount, kind: kindSelect.value, platformAtFault: container.querySelector('#propose-fault').checked, reason, ...(forApproval ? { forApproval: true } : {}) };
-    void run(propose, 'actions/propose-settlement', body, settled);
+    if (!previewFirst(propose, composers.propose, 'propose-settlement', forApproval ? 'forApproval' : 'propose')) return;
+    void run(propose, 'actions/propose-settlement', proposalBody(forApproval), cleared(composers.propose, settled));
   }
 
   const handlers = {
@@ -98,7 +129,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
     },
     requestInfo: () => {
       const question = value('request-question');
-      if (need(requestInfo, question, 'act.needQuestion')) void run(requestInfo, 'actions/request-info', { question }, () => t('act.infoRequested'));
+      if (need(requestInfo, question, 'act.needQuestion') && previewFirst(requestInfo, composers.requestInfo, 'request-info')) void run(requestInfo, 'actions/request-info', { question }, cleared(composers.requestInfo, () => t('act.infoRequested')));
     },
     customerReply: () => {
       const text = value('reply-text');
@@ -112,7 +143,7 @@ export function mountActions(container, { me, complaintId, onDone }) {
   for (const action of ['resolve', 'reject', 'withdraw']) {
     handlers[action] = () => {
       const reason = value('decide-reason');
-      if (need(decide, reason, 'act.needReason')) void run(decide, `actions/${action}`, { reason }, (r) => t('act.decided', { status: label('status', r.status) }));
+      if (need(decide, reason, 'act.needReason') && previewFirst(decide, composers.decide, action)) void run(decide, `actions/${action}`, { reason }, cleared(composers.decide, (r) => t('act.decided', { status: label('status', r.status) })));
     };
   }
 
@@ -190,7 +221,9 @@ export function mountActions(container, { me, complaintId, onDone }) {
       // A form the server refuses whole, partly for the case's state, does not apply now; one
       // refused only for who I am stays in view, disabled, so the reason says who can.
       const serverSays = names.map((name) => (name === 'propose' || name === 'forApproval' ? general : v[name]));
-      f.hidden = serverSays.every((x) => !x.allowed) && serverSays.some(refusedForState) && !answered(f);
+      // A form no one of my role may ever use (read-only for me) is not shown at all: ops see what ops can do.
+      const neverMine = serverSays.every((x) => !x.allowed && x.code === 'read_only');
+      f.hidden = ((serverSays.every((x) => !x.allowed) && serverSays.some(refusedForState)) || neverMine) && !answered(f);
     }
     for (const [name, verdict] of Object.entries(v)) showVerdict(container, name, verdict, verdict.local ? verdict.text : verdictText(verdict));
     // One reason is enough when every button in a row says the same thing.

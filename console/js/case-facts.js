@@ -1,8 +1,9 @@
 /** Case page sections about the case itself: header, deadlines, customer facts, evidence, money. */
 import { h, pairs, table, badge, section } from './dom.js';
-import { getLang, label, t } from './i18n.js';
+import { label, t } from './i18n.js';
 import { duration, fen, maskPhone, shanghaiTime, yesNo } from './format.js';
 import { countdown } from './countdown.js';
+import { outcomeText, renderMoneySummary } from './case-evidence.js';
 import { temporalLink } from './me.js';
 
 const STATUS_KIND = { closed: 'neutral', awaiting_customer: 'warn', needs_manual: 'danger', settling: 'info', apologizing: 'info' };
@@ -27,7 +28,7 @@ export function renderHead(state, me) {
       t('case.title', { ref: state.caseRef }),
       ' ',
       badge(label('status', state.status), STATUS_KIND[state.status] ?? 'info', { 'data-testid': 'case-status', 'data-status': state.status }),
-      state.outcome ? [' ', badge(label('outcome', state.outcome), 'ok', { 'data-testid': 'case-outcome' })] : null,
+      state.outcome ? [' ', badge(outcomeText(state), 'ok', { 'data-testid': 'case-outcome', 'data-outcome': state.outcome })] : null,
     ),
     h(
       'p',
@@ -44,6 +45,14 @@ export function renderHead(state, me) {
       link
         ? h('a', { href: link, target: '_blank', rel: 'noopener noreferrer', 'data-testid': 'temporal-link' }, t('case.temporalLink'))
         : h('span', { class: 'hint' }, t('case.noTemporalLink')),
+      state.tier === 'enterprise'
+        ? [
+            ' · ',
+            state.status === 'closed'
+              ? h('a', { href: `voucher.html?id=${encodeURIComponent(state.caseRef)}`, 'data-testid': 'voucher-link' }, t('voucher.link'))
+              : h('span', { class: 'hint', 'data-testid': 'voucher-later' }, t('voucher.notYet')),
+          ]
+        : null,
     ),
   );
 }
@@ -110,46 +119,14 @@ export function renderFacts(state) {
           h('h3', null, t('case.driverReports')),
           table(
             [t('col.time'), t('col.driver'), t('col.kind'), t('col.admitted'), t('col.text')],
-            state.driverReports.map((r) => [when(r.reportedAt), r.driverId, r.kind, yesNo(r.admittedFault), r.text]),
+            state.driverReports.map((r) => [when(r.reportedAt), r.driverId, label('reportKind', r.kind), yesNo(r.admittedFault), r.text]),
           ),
         ]
       : null,
   );
 }
 
-/** Finding details are raw facts; amounts in fen are also shown in yuan. */
-function detail(key, value) {
-  return /Fen$/.test(key) && typeof value === 'number' ? `${fen(value)} (${value})` : String(value);
-}
-
-export function renderEvidence(state) {
-  const lang = getLang();
-  const other = lang === 'zh' ? 'en' : 'zh';
-  const items = state.findings.map((f) =>
-    h(
-      'li',
-      { class: 'finding', 'data-testid': 'finding', 'data-kind': f.kind },
-      h(
-        'div',
-        { class: 'finding-head' },
-        h('strong', null, label('finding', f.kind)),
-        ' ',
-        badge(label('source', f.source), 'neutral'),
-        f.platformAtFault ? [' ', badge(t('case.platformAtFault'), 'danger')] : null,
-        f.refundDueFen ? [' ', badge(t('case.refundDue', { amount: fen(f.refundDueFen) }), 'info')] : null,
-      ),
-      h('p', { lang: lang === 'zh' ? 'zh-CN' : 'en' }, f.summary[lang]),
-      h('p', { class: 'muted', lang: other === 'zh' ? 'zh-CN' : 'en' }, f.summary[other]),
-      Object.keys(f.details ?? {}).length ? pairs(Object.entries(f.details).map(([k, v]) => [k, detail(k, v)]), { class: 'pairs small' }) : null,
-    ),
-  );
-  // An order the payment system does not know blocks every promise of money: it must not read as "nothing wrong".
-  const blocking = state.flags.orderNotFound
-    ? h('div', { class: 'alert alert-danger blocking', role: 'alert', 'data-testid': 'order-not-found' }, h('strong', null, t('case.orderNotFound')), h('p', null, t('case.orderNotFoundHint', { orderId: state.orderId })))
-    : null;
-  const empty = state.status === 'received' ? t('case.evidencePending') : state.flags.orderNotFound ? null : t('case.evidenceNone');
-  return section('evidence', t('case.evidence'), blocking, items.length ? h('ul', { class: 'findings' }, items) : empty ? h('p', { class: 'hint' }, empty) : null);
-}
+export { renderEvidence } from './case-evidence.js';
 
 export function renderMoney(state) {
   const hold = state.hold
@@ -186,11 +163,13 @@ export function renderMoney(state) {
         h('h3', null, t('money.settlement')),
         pairs([
           [t('act.kind'), label('settlementKind', s.kind ?? 'compensation')],
-          [t('money.refund'), fen(s.refundFen)],
+          // A held charge taken at less is relief, not a refund (story B).
+          [state.money?.reading === 'reduced_charge' ? t('money.relief') : t('money.refund'), fen(s.refundFen)],
           [t('money.fee'), `${fen(s.feeFen)} (${label('feeRule', s.feeRule)})`],
           [t('case.platformAtFault'), yesNo(s.platformAtFault)],
-          [t('money.approvedBy'), s.automatic ? `${t('money.automatic')} · ${actorText(s.approvedBy)}` : actorText(s.approvedBy)],
-          [t('money.reason'), s.reason],
+          [t('money.approvedBy'), s.automatic ? t('money.automatic') : actorText(s.approvedBy)],
+          // The engine's own reason is in English in the record; the UI says it in its language.
+          [t('money.reason'), s.automatic ? t('money.autoReason') : s.reason],
           [t('col.time'), when(s.at)],
         ]),
       )
@@ -205,5 +184,5 @@ export function renderMoney(state) {
         ),
       ]
     : h('p', { class: 'hint' }, t('money.noRefunds'));
-  return section('money', t('case.money'), h('h3', null, t('money.hold')), hold, pending, settlement, refunds);
+  return section('money', t('case.money'), renderMoneySummary(state), h('h3', null, t('money.hold')), hold, pending, settlement, refunds);
 }

@@ -1,7 +1,8 @@
 /** Case page sections about what happened: messages to the customer, levels, notes, the timeline. */
 import { h, table, badge, section } from './dom.js';
-import { label, t } from './i18n.js';
+import { getLang, label, t } from './i18n.js';
 import { when } from './case-facts.js';
+import { fen, shanghaiTime } from './format.js';
 
 const DELIVERY_KIND = { delivered: 'ok', sent: 'info', failed: 'danger' };
 
@@ -36,7 +37,7 @@ export function renderNotifications(state) {
 }
 
 export function renderLevels(state) {
-  const rows = state.levels.map((v) => [`L${v.level} ${label('levelRole', v.level)}`, v.owner, when(v.enteredAt), when(v.deadline), when(v.leftAt), v.reason]);
+  const rows = state.levels.map((v) => [`L${v.level} ${label('levelRole', v.level)}`, v.owner, when(v.enteredAt), when(v.deadline), when(v.leftAt), levelReason(v.reason)]);
   return section(
     'levels',
     t('case.levels'),
@@ -50,20 +51,42 @@ export function renderNotes(state) {
 }
 
 /** entries: [{ at, actor, category?, kind, text }] from /history, or the state's own events. */
+/**
+ * Why a level was entered: the engine's own reasons (a fixed set, recorded in English) in the UI
+ * language; a person's reason as they wrote it.
+ */
+const ENGINE_REASONS = [
+  [/^new complaint$/, () => t('lvl.new')],
+  [/^settlement of (\d+) fen needs level (\d) approval$/, (m) => t('lvl.approval', { amount: fen(Number(m[1])), level: m[2], role: label('levelRole', Number(m[2])) })],
+  [/^deadline (\S+) breached at the top of the ladder$/, (m) => t('lvl.breachedTop', { at: shanghaiTime(m[1]) })],
+  [/^deadline (\S+) breached$/, (m) => t('lvl.breached', { at: shanghaiTime(m[1]) })],
+  [/^deadline breached again at the top of the ladder$/, () => t('lvl.breachedAgain')],
+];
+
+export function levelReason(reason) {
+  for (const [pattern, say] of ENGINE_REASONS) {
+    const m = pattern.exec(reason ?? '');
+    if (m) return say(m);
+  }
+  return reason;
+}
+
+/** Sentences in the UI language, newest first, Beijing time; the kind stays for whoever reads the DOM. */
 export function renderTimeline(entries, fromHistory, historyError) {
-  const items = entries.map((e) =>
+  const zh = getLang() === 'zh';
+  // Reversed first: entries of the same moment keep their order of happening, newest first.
+  const newestFirst = [...entries].reverse().sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
+  const items = newestFirst.map((e) =>
     h(
       'li',
-      { 'data-testid': 'timeline-entry', 'data-kind': e.kind },
+      { 'data-testid': 'timeline-entry', 'data-kind': e.kind, 'data-category': e.category ?? '' },
       h('div', { class: 'tl-when' }, when(e.at)),
       h(
         'div',
         { class: 'tl-what' },
-        e.category ? [badge(e.category, 'neutral'), ' '] : null,
-        h('strong', null, e.kind),
-        ' · ',
-        h('span', { class: 'muted' }, e.actor),
-        h('div', null, e.text),
+        e.category ? [badge(label('tlCategory', e.category), 'neutral'), ' '] : null,
+        h('span', { class: 'muted' }, actorLabel(e.actor)),
+        h('div', { class: 'tl-text', lang: zh && e.zh ? 'zh-CN' : 'en' }, zh && e.zh ? e.zh : e.text),
       ),
     ),
   );
@@ -71,6 +94,13 @@ export function renderTimeline(entries, fromHistory, historyError) {
     'timeline',
     t('case.timeline'),
     h('p', { class: 'hint', 'data-testid': 'timeline-source' }, fromHistory ? t('case.timelineHistory') : t('case.timelineEvents', { why: historyError ?? '' })),
-    items.length ? h('ol', { class: 'timeline' }, items) : h('p', { class: 'hint' }, '—'),
+    items.length ? h('ol', { class: 'timeline', reversed: true }, items) : h('p', { class: 'hint' }, '—'),
   );
+}
+
+function actorLabel(actor) {
+  if (!actor) return '—';
+  if (actor.startsWith('driver:')) return t('tlActor.driver', { id: actor.slice(7) });
+  const known = t(`tlActor.${actor}`);
+  return known === `tlActor.${actor}` ? actor : known;
 }

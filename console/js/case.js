@@ -9,6 +9,7 @@ import { takeFlash } from './session.js';
 import { renderDeadlines, renderEvidence, renderFacts, renderHead, renderMoney } from './case-facts.js';
 import { renderLevels, renderNotes, renderNotifications, renderTimeline } from './case-track.js';
 import { mountActions } from './case-actions.js';
+import { renderContext } from './case-context.js';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
 const BUSY_STATUSES = new Set(['received', 'settling', 'apologizing']);
@@ -45,6 +46,17 @@ function render() {
   fill($('#sec-timeline'), renderTimeline(timeline.entries, timeline.fromHistory, timeline.error));
   refreshCountdowns(document);
   document.title = `${state.caseRef} · ${t('app.name')}`;
+  void showContext();
+}
+
+/** Other cases change rarely: asked again only when this case's order or customer is new to the page, or the language changed. */
+let contextFor = '';
+async function showContext() {
+  const key = `${state.orderId}|${state.customerId}|${state.status}|${document.documentElement.lang}`;
+  if (key === contextFor) return;
+  contextFor = key;
+  const sectionEl = await renderContext(state);
+  if (key === contextFor) fill($('#sec-context'), sectionEl);
 }
 
 async function refresh(force = false) {

@@ -737,3 +737,8 @@ export const MESSAGES = {
     'opsStep.voucher': 'explanation and voucher for the enterprise approval',
   },
 };
+
+// The workspace's content pages keep their texts in their own file.
+import { CONTENT_MESSAGES } from './messages-content.js';
+Object.assign(MESSAGES.zh, CONTENT_MESSAGES.zh);
+Object.assign(MESSAGES.en, CONTENT_MESSAGES.en);

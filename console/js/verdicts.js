@@ -52,6 +52,7 @@ const WORDING = {
   hold_first: [[], () => t('why.holdFirst')],
   owned_by_me: [[], () => t('why.ownedByMe')],
   opening: [[], () => t('why.opening')],
+  asks_for_proof: [[], () => t('comp.refusedProof')],
 };
 
 export const WORDED_CODES = Object.keys(WORDING);

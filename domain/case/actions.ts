@@ -6,6 +6,7 @@
 import { checkCanAct, checkSettlementAuthority, ROLE_LEVEL } from '../authority';
 import { canEscalate, nextLevel } from '../escalation';
 import { SETTLEMENT_KINDS, type SettlementKind } from '../fees';
+import { asksForProof } from '../reply-templates';
 import type { Level, StaffRole } from '../types';
 import { iso, record, refuse, rules, type Ctx } from './context';
 import type { ActionName } from './events';
@@ -21,8 +22,6 @@ export interface ActionDef {
 
 const DECIDING = new Set(['investigating', 'awaiting_customer']);
 
-/** Questions that ask the customer to prove what the engine reads from the records itself. */
-const ASKS_FOR_PROOF = /截图|截屏|录屏|screen\s*shot|screenshot|screen capture|付款凭证|支付凭证|proof of payment/i;
 
 function staff(actor: Actor): StaffRole {
   if (actor.role === 'system' || actor.role === 'customer' || actor.role === 'driver_app') refuse('permission', `${actor.role} cannot take agent actions`, { code: 'not_staff' });
@@ -163,7 +162,7 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
     apply(ctx, actor, args) {
       ACTION_DEFS['request-info'].guard(ctx, actor);
       const question = text(args, 'question', 'the question is empty');
-      if (ASKS_FOR_PROOF.test(question)) {
+      if (asksForProof(question)) {
         refuse('input', 'the engine reads the payment ledger and the trip trace itself; never ask the customer for screenshots or proof of payment', { code: 'asks_for_proof' });
       }
       askCustomer(ctx, actor.id, question);

@@ -5,6 +5,7 @@
  */
 import type { CalendarSnapshot } from '../calendar';
 import type { Finding, LedgerFacts, TripFacts } from '../evidence';
+import { moneySummary, type MoneySummary } from '../money-summary';
 import type { SettlementKind } from '../fees';
 import type { Claim, Movement } from '../money';
 import type { Policy } from '../policy';
@@ -338,11 +339,24 @@ export function initialState(input: ComplaintInput, ids: { complaintId: string; 
   };
 }
 
+/** The systems of record as last read: the evidence panel shows them, not only what was found in them. */
+export interface CaseRecords {
+  /** null: the payment system does not know the order; absent: not read yet. */
+  ledger?: LedgerFacts | null;
+  trip?: TripFacts | null;
+}
+
 /** A case as the API, the console and the voucher read it: everything but the machine's bookkeeping. */
-export type CaseRecord = Omit<ComplaintState, 'machine'>;
+export type CaseRecord = Omit<ComplaintState, 'machine'> & { records?: CaseRecords; money?: MoneySummary };
 
 /** What the API and console are shown: the state without the rules and the bookkeeping. */
 export function publicView(state: ComplaintState): CaseRecord {
   const { machine: _machine, ...rest } = state;
   return rest;
+}
+
+/** The case as staff read it (state query, closed case's result): with the records it was decided on. */
+export function staffView(state: ComplaintState): CaseRecord {
+  const view = publicView(state);
+  return { ...view, records: { ledger: state.machine.ledger, trip: state.machine.trip }, money: moneySummary({ ...view, ledger: state.machine.ledger }) };
 }

@@ -56,9 +56,28 @@ describe('timelineFromEvents (pure mapping of decoded history events)', () => {
   const find = (kind: string) => entries.filter((e) => e.kind === kind);
 
   test('the start names who opened the case and how; the opening intake is not repeated', () => {
-    expect(entries[0]).toEqual({ at: '2026-03-02T10:00:00+08:00', actor: 'agent-li', category: 'intake', kind: 'received', text: 'complaint opened via console (payment_dispute, premium): charged after a failed payment' });
+    expect(entries[0]).toEqual({
+      at: '2026-03-02T10:00:00+08:00',
+      actor: 'agent-li',
+      category: 'intake',
+      kind: 'received',
+      text: 'complaint opened via console (payment_dispute, premium): charged after a failed payment',
+      zh: '经处理台受理投诉（支付争议，高级）：charged after a failed payment',
+    });
     expect(find('intake_joined')).toHaveLength(1);
     expect(find('intake_joined')[0]).toMatchObject({ actor: 'driver:D1', text: expect.stringContaining('driver D1 admits fault (detour): took the ring road') });
+  });
+
+  test('every entry is also a Chinese sentence: Beijing time written out, no ISO timestamps, no English event codes', () => {
+    expect(entries.length).toBeGreaterThan(10);
+    for (const e of entries) {
+      expect([e.kind, e.zh]).toEqual([e.kind, expect.stringMatching(/[\u4e00-\u9fff]/)]);
+      expect([e.kind, e.zh]).not.toEqual([e.kind, expect.stringMatching(/\d{4}-\d{2}-\d{2}T\d{2}/)]);
+      // English words only inside what people wrote or ids (the customer's words, owner queues): never the engine's own.
+      const engine = e.zh.replace(/[：:].*$/s, '');
+      expect([e.kind, engine]).not.toEqual([e.kind, expect.stringMatching(/\b(status|level|owner|deadline|refunded|charge|timer|hold|message)\b/)]);
+    }
+    expect(find('deadline_set')[0]!.zh).toMatch(/下一个截止时间 2026年3月\d+日 \d{2}:\d{2}（北京时间）/);
   });
 
   test('staff actions carry the actor and the amount in yuan', () => {

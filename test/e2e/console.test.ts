@@ -106,6 +106,11 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.getByTestId('case-status').waitFor();
   }
 
+  /** A message to the customer goes only once previewed (composer.js): wait for the preview of what was typed. */
+  async function previewShown(page: Page, form: string): Promise<void> {
+    await page.locator(`[data-testid="form-${form}-preview"][data-ready]`).waitFor();
+  }
+
   async function waitForStatus(page: Page, status: string, timeout = 15_000): Promise<void> {
     await page.locator(`[data-testid="case-status"][data-status="${status}"]`).waitFor({ timeout });
   }
@@ -227,6 +232,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('#propose-fault').check();
     await page.locator('#propose-reason').fill('支付机构账本显示扣款成功但页面提示失败，平台责任，退还 800 元');
     expect(await page.getByTestId('btn-propose').isEnabled()).toBe(true);
+    await previewShown(page, 'propose');
     await page.getByTestId('btn-propose').click();
     await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
     expect(await page.getByTestId('msg-propose').textContent()).toContain('¥800.00');
@@ -302,6 +308,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(await page.getByTestId('act-notice').isHidden()).toBe(true);
     expect(await page.getByTestId('act-summary').textContent()).not.toContain('limit');
     await page.locator('#propose-reason').fill('fee above the 20% cap');
+    await previewShown(page, 'propose');
     await page.getByTestId('btn-propose').click();
     await page.locator('[data-testid="msg-propose"].alert-danger').waitFor();
     const refusal = (await page.getByTestId('msg-propose').textContent())!;
@@ -328,6 +335,10 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('#propose-reason').fill('fee above the 20% cap');
     await page.screenshot({ path: path.join(SHOTS, 'case-propose-verdict-en.png'), fullPage: true });
     await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-propose-verdict-en.png') });
+    // Pointing at the button previews what it sends (the escalation, for approval).
+    await page.getByTestId('btn-forApproval').hover();
+    await previewShown(page, 'propose');
+    expect(await page.getByTestId('form-propose-preview').textContent()).toContain('escalat');
     await page.getByTestId('btn-forApproval').click();
     await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
     await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
@@ -340,8 +351,8 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await signIn(ops, 'ops');
     await openCase(ops, complaintId);
     await ops.getByTestId('pending-proposal').waitFor();
-    expect(await ops.getByTestId('btn-approve').isDisabled()).toBe(true);
-    expect(await ops.getByTestId('why-approve').textContent()).toMatch(/只读|read-only/);
+    // Ops never approve: the form is not shown to them at all.
+    expect(await ops.getByTestId('form-approve').isHidden()).toBe(true);
     expect(await ops.locator('nav a[href="new.html"]').count()).toBe(0);
     await ops.close();
 

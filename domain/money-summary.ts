@@ -1,0 +1,82 @@
+/**
+ * One net money summary of a case: what the order was charged, held, captured and refunded, the
+ * fee, and what is still owed, in one place, so that the agent never adds up evidence cards and
+ * the outcome reads as what happened to the money (a reduced capture is not a refund).
+ */
+import type { LedgerFacts } from './evidence';
+import type { Finding } from './evidence';
+import { netPosition } from './money';
+import type { Outcome } from './types';
+
+export interface MoneyFacts {
+  ledger?: LedgerFacts | null;
+  hold?: { amountFen: number; status: 'held' | 'released' | 'captured'; capturedFen?: number };
+  refunds: Array<{ outRequestNo: string; refundId: string; amountFen: number; status: string }>;
+  settlement?: { feeFen: number };
+  findings: Pick<Finding, 'kind' | 'refundDueFen'>[];
+  outcome?: Outcome;
+}
+
+/** What happened to the money, as the customer would say it. */
+export type MoneyReading = 'refunded' | 'reduced_charge' | 'refunded_and_reduced' | 'charge_released' | 'none' | 'pending';
+
+export interface MoneySummary {
+  /** Successful debits in the ledger, before any refund. */
+  chargedFen: number;
+  /** An automatic charge waiting under our hold (not yet taken). */
+  heldFen: number;
+  /** What the held charge was finally taken at. */
+  capturedFen: number;
+  /** Everything given back on the order: earlier refunds in the ledger and this case's. */
+  refundedFen: number;
+  /** Of which this case's own refunds. */
+  refundedByCaseFen: number;
+  /** The held charge taken less than it was: money that never left the customer. */
+  reducedFen: number;
+  feeFen: number;
+  /** What the customer has paid for the order now (charged + captured - refunded). */
+  netPaidFen: number;
+  /** What the findings say was owed, each finding once, summed. */
+  foundOwedFen: number;
+  /** Of that, what this case has not paid yet. */
+  stillOwedFen: number;
+  reading: MoneyReading;
+}
+
+export function moneySummary(f: MoneyFacts): MoneySummary {
+  const position = f.ledger ? netPosition(f.ledger) : undefined;
+  const known = new Set((f.ledger?.entries ?? []).filter((e) => e.kind === 'refund').flatMap((e) => [e.id, e.providerRef].filter((x): x is string => !!x)));
+  // A refund of this case the ledger already lists (it was read again after) is counted once.
+  const ours = f.refunds.filter((r) => r.status === 'succeeded' && !known.has(r.refundId) && !known.has(r.outRequestNo));
+  const refundedByCaseFen = ours.reduce((s, r) => s + r.amountFen, 0);
+  const refundedFen = (position?.refundedFen ?? 0) + refundedByCaseFen;
+  const heldFen = f.hold?.status === 'held' ? f.hold.amountFen : 0;
+  const capturedFen = f.hold?.status === 'captured' ? f.hold.capturedFen ?? f.hold.amountFen : 0;
+  const reducedFen = f.hold && f.hold.status !== 'held' ? f.hold.amountFen - (f.hold.capturedFen ?? 0) : 0;
+  const chargedFen = position?.debitedFen ?? 0;
+  const foundOwedFen = f.findings.reduce((s, x) => s + x.refundDueFen, 0);
+  const relief = refundedByCaseFen + reducedFen;
+  return {
+    chargedFen,
+    heldFen,
+    capturedFen,
+    refundedFen,
+    refundedByCaseFen,
+    reducedFen,
+    feeFen: f.settlement?.feeFen ?? 0,
+    netPaidFen: chargedFen + capturedFen - refundedFen,
+    foundOwedFen,
+    stillOwedFen: Math.max(0, foundOwedFen - relief),
+    reading: readingOf(f, refundedByCaseFen, reducedFen),
+  };
+}
+
+function readingOf(f: MoneyFacts, refunded: number, reduced: number): MoneyReading {
+  if (!f.outcome) return 'pending';
+  const capturedLess = f.hold?.status === 'captured' && reduced > 0;
+  if (refunded > 0 && capturedLess) return 'refunded_and_reduced';
+  if (refunded > 0) return 'refunded';
+  if (capturedLess) return 'reduced_charge';
+  if (f.hold?.status === 'released') return 'charge_released';
+  return 'none';
+}
