@@ -1,8 +1,10 @@
 /**
  * Open-case scale: fills the engine with complaints that stay open (each waits on its live
- * business-time deadline timer) and, at each checkpoint, measures memory and the start latency
- * of a new complaint (POST /complaints -> 201) on an otherwise idle system.
+ * business-time deadline timer) and, at each checkpoint, measures memory, the dev server's
+ * SQLite file and the start latency of a new complaint (POST /complaints -> 201) on an
+ * otherwise idle system. The worker is `worker.ts` in its own process (its RSS from /proc).
  */
+import fs from 'node:fs';
 import type { BenchStack } from './stack';
 import { processRss } from './stack';
 import { mib, pool, round, sleep, summarize, type Summary } from './stats';
@@ -13,12 +15,14 @@ export interface Checkpoint {
   open: number;
   /** ms, POST /complaints -> 201, sequential requests on an idle system. */
   startLatency: Summary;
+  /** VmRSS of the worker process. */
   workerRssMiB?: number;
-  workerHeapUsedMiB?: number;
   temporalRssMiB?: number;
   apiRssMiB?: number;
   simulatorsRssMiB?: number;
-  cachedWorkflows: number;
+  /** Size of the dev server's SQLite file and of its WAL. */
+  dbBytes?: number;
+  walBytes?: number;
   /** How long filling up to this checkpoint took, and its rate. */
   fillS?: number;
   fillRate?: number;
@@ -27,6 +31,7 @@ export interface Checkpoint {
 }
 
 export interface OpenCaseOptions {
+  workerPid: number;
   checkpoints: number[];
   samples: number;
   concurrency: number;
@@ -82,16 +87,23 @@ async function settle(stack: BenchStack, runTag: string, expected: number, timeo
   return count;
 }
 
+function fileSize(file: string): number | undefined {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return undefined;
+  }
+}
+
 async function measure(stack: BenchStack, open: number, opts: OpenCaseOptions, sampleTag: string): Promise<Omit<Checkpoint, 'fillS' | 'fillRate' | 'fillErrors' | 'fillStartLatency'>> {
-  const mem = process.memoryUsage();
   const checkpoint = {
     open,
-    workerRssMiB: mib(mem.rss),
-    workerHeapUsedMiB: mib(mem.heapUsed),
+    workerRssMiB: mib(processRss(opts.workerPid)),
     temporalRssMiB: mib(processRss(stack.temporal.process.pid!)),
     apiRssMiB: mib(processRss(stack.apiPid)),
     simulatorsRssMiB: mib(processRss(stack.simPid)),
-    cachedWorkflows: stack.worker.worker.getStatus().numCachedWorkflows,
+    dbBytes: fileSize(stack.dbFile),
+    walBytes: fileSize(`${stack.dbFile}-wal`),
   };
   const latencies: number[] = [];
   for (let i = 0; i < opts.samples; i++) {
@@ -126,6 +138,7 @@ export async function runOpenCases(stack: BenchStack, opts: OpenCaseOptions): Pr
       }
     });
     const fillS = (Date.now() - t0) / 1000;
+    if (toOpen) opts.log(`  opened ${fillLatencies.length} complaints in ${fillS.toFixed(1)} s (${(fillLatencies.length / fillS).toFixed(1)}/s, ${opts.concurrency} at a time)`);
     if (firstError) opts.log(`  fill errors: ${errors}, first: ${firstError}`);
     opened += fillLatencies.length;
     // The checkpoint's own samples from earlier checkpoints are open cases too.
@@ -141,7 +154,8 @@ export async function runOpenCases(stack: BenchStack, opts: OpenCaseOptions): Pr
       fillStartLatency: toOpen ? summarize(fillLatencies) : undefined,
     });
     opts.log(
-      `  at ${settled} open: start p50 ${m.startLatency.p50} ms p95 ${m.startLatency.p95} ms; worker RSS ${m.workerRssMiB} MiB (heap ${m.workerHeapUsedMiB}), Temporal RSS ${m.temporalRssMiB} MiB, cached workflows ${m.cachedWorkflows}`,
+      `  at ${settled} open: start p50 ${m.startLatency.p50} ms p95 ${m.startLatency.p95} ms; worker RSS ${m.workerRssMiB} MiB, Temporal RSS ${m.temporalRssMiB} MiB, ` +
+        `SQLite ${mib(m.dbBytes)} MiB (+ WAL ${mib(m.walBytes)} MiB)`,
     );
   }
   return results;
