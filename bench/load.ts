@@ -115,7 +115,7 @@ export interface RoundResult {
 }
 
 /** Busy CPU time of the whole machine in ms (all cores), from /proc/stat. */
-function machineBusyMs(): number | undefined {
+export function machineBusyMs(): number | undefined {
   try {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
     const f = line.trim().split(/\s+/).slice(1).map(Number);

@@ -86,13 +86,13 @@ export function markdown(r: BenchResults): string {
   );
   const c = r.storyB.counts;
   lines.push('## Story-B fast path (counted from a real history) and the baseline built to match', '');
-  lines.push('| | activities | timers | updates | signals | SA upserts | workflow tasks | events | history bytes |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
-  lines.push(`| complaint | ${c.activities} | ${c.timers} | ${c.updates} | ${c.signals} | ${c.upserts} | ${c.workflowTasks} | ${c.events} | ${c.historyBytes} |`);
+  lines.push('| | activities | local activities | timers | updates | signals | SA upserts | workflow tasks | events | history bytes |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(`| complaint | ${c.activities} | ${c.localActivities} | ${c.timers} | ${c.updates} | ${c.signals} | ${c.upserts} | ${c.workflowTasks} | ${c.events} | ${c.historyBytes} |`);
   const b = r.storyB.baselineCounts;
-  if (b) lines.push(`| baseline | ${b.activities} | ${b.timers} | ${b.updates} | ${b.signals} | ${b.upserts} | ${b.workflowTasks} | ${b.events} | ${b.historyBytes} |`);
+  if (b) lines.push(`| baseline | ${b.activities} | ${b.localActivities} | ${b.timers} | ${b.updates} | ${b.signals} | ${b.upserts} | ${b.workflowTasks} | ${b.events} | ${b.historyBytes} |`);
   const f = r.storyB.floorCounts;
-  if (f) lines.push(`| floor | ${f.activities} | ${f.timers} | ${f.updates} | ${f.signals} | ${f.upserts} | ${f.workflowTasks} | ${f.events} | ${f.historyBytes} |`);
+  if (f) lines.push(`| floor | ${f.activities} | ${f.localActivities} | ${f.timers} | ${f.updates} | ${f.signals} | ${f.upserts} | ${f.workflowTasks} | ${f.events} | ${f.historyBytes} |`);
   lines.push('', `Complaint activities in order: ${c.activityTypes.join(' → ')}; the apology is #${c.apologyIndex + 1}; local-activity markers: ${c.localActivities}.`, '');
   if (r.storyB.providerCalls) lines.push(`Provider calls of one case (the floor's one activity replays them): ${r.storyB.providerCalls.join(', ')}.`, '');
   lines.push('## Headline (stable keys)', '', '| key | value |', '|---|---|');

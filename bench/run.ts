@@ -245,13 +245,15 @@ async function main(): Promise<void> {
       for (const step of steps) {
         // Rounds alternate the paths (baseline, complaint, baseline, ...), so a burst of other
         // load on the machine lands on both; each round is durationS / rounds long.
-        const roundS = step.durationS / args.rounds;
+        // The capacity step always alternates the paths twice: its ratio is the headline.
+        const rounds = step.label === CAPACITY_LABEL ? Math.max(2, args.rounds) : args.rounds;
+        const roundS = step.durationS / rounds;
         const byPath = new Map<string, RoundResult[]>();
-        for (let roundNo = 1; roundNo <= args.rounds; roundNo++) {
+        for (let roundNo = 1; roundNo <= rounds; roundNo++) {
           for (const p of args.paths) {
             const rate = step.label === CAPACITY_LABEL ? capacityRate(p, step.rate, results.steps, results.machine.cpus) : step.rate;
             const ids = await prepareRound(stack, { path: p, label: step.label, round: roundNo, rate, durationS: roundS, runTag });
-            log(`${p} at ${rate}/s for ${roundS} s (${ids.length} cases; round ${roundNo}/${args.rounds})`);
+            log(`${p} at ${rate}/s for ${roundS} s (${ids.length} cases; round ${roundNo}/${rounds})`);
             const rr = await runRound(
               stack,
               { path: p, label: step.label, round: roundNo, rate, durationS: roundS, shape, runTag, maxInFlight: 1_000, drainTimeoutS: Math.max(90, roundS * 8), log },
@@ -358,10 +360,11 @@ function targets(args: Args, r: BenchResults): Target[] {
 
 /** Which workflow code ran: the HEAD of the tree the bench runs in (a plain export has none). */
 function gitHead(): string | undefined {
+  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
   try {
     return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: path.join(__dirname, '..'), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
   } catch {
-    return process.env.BENCH_COMMIT;
+    return undefined;
   }
 }
 

@@ -27,6 +27,13 @@ export interface Ratios {
   sameShapeAtCapacity?: number;
   /** Complaint capacity ÷ floor baseline capacity. */
   floorAtCapacity?: number;
+  /**
+   * The same ratios from CPU cost instead of throughput (baseline CPU ms per case ÷ the
+   * complaint's, all processes, in the capacity step): what the capacity ratio would be on a
+   * machine that is ours alone; a cross-check when other load disturbed the throughputs.
+   */
+  cpuCostSameShapeAtCapacity?: number;
+  cpuCostFloorAtCapacity?: number;
   /** Completed cases per second in the capacity step, per path. */
   capacityPerS: Partial<Record<PathKind, number>>;
   offeredPerS: Partial<Record<PathKind, number>>;
@@ -80,6 +87,7 @@ const step = (steps: StepResult[], path: PathKind, label: string) => steps.find(
 export function ratiosOf(steps: StepResult[]): Ratios {
   const paths: PathKind[] = ['complaint', 'baseline', 'floor'];
   const cap = (p: PathKind) => step(steps, p, CAPACITY_LABEL)?.throughput;
+  const cpu = (p: PathKind) => step(steps, p, CAPACITY_LABEL)?.cpuMsPerCase.total;
   const ratio = (a?: number, b?: number) => (a && b ? round(a / b, 2) : undefined);
   const pick = <T>(f: (s: StepResult) => T | undefined) =>
     Object.fromEntries(paths.flatMap((p) => {
@@ -90,6 +98,8 @@ export function ratiosOf(steps: StepResult[]): Ratios {
   return {
     sameShapeAtCapacity: ratio(cap('complaint'), cap('baseline')),
     floorAtCapacity: ratio(cap('complaint'), cap('floor')),
+    cpuCostSameShapeAtCapacity: ratio(cpu('baseline'), cpu('complaint')),
+    cpuCostFloorAtCapacity: ratio(cpu('floor'), cpu('complaint')),
     capacityPerS: pick((s) => s.throughput),
     offeredPerS: pick((s) => s.offeredRate),
     saturated: pick((s) => s.saturated),
