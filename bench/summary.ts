@@ -20,6 +20,10 @@ export interface PerCase {
   historyBytes: number;
   /** Provider HTTP calls one case made (what the floor replays). */
   providerCalls?: number;
+  /** How many story-B histories the median is over, and the range of events and workflow tasks among them. */
+  samples: number;
+  eventsRange: [number, number];
+  workflowTasksRange: [number, number];
 }
 
 export interface Ratios {
@@ -69,16 +73,31 @@ export interface OpenCaseSummary {
   checkpoints: Checkpoint[];
 }
 
-export function perCaseOf(counts: HistoryCounts, providerCalls?: number): PerCase {
+/** The lower median: a count some case really had. */
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * The median over several story-B histories: a case gets one more workflow task when an
+ * activity completes while a task is in flight, so one history can be off by one or two.
+ */
+export function perCaseOf(histories: HistoryCounts[], providerCalls?: number): PerCase {
+  const of = (k: 'events' | 'workflowTasks' | 'activities' | 'localActivities' | 'upserts' | 'timers' | 'historyBytes') => median(histories.map((h) => h[k]));
+  const range = (k: 'events' | 'workflowTasks'): [number, number] => [Math.min(...histories.map((h) => h[k])), Math.max(...histories.map((h) => h[k]))];
   return {
-    events: counts.events,
-    workflowTasks: counts.workflowTasks,
-    activities: counts.activities,
-    localActivityMarkers: counts.localActivities,
-    upserts: counts.upserts,
-    timers: counts.timers,
-    historyBytes: counts.historyBytes,
+    events: of('events'),
+    workflowTasks: of('workflowTasks'),
+    activities: of('activities'),
+    localActivityMarkers: of('localActivities'),
+    upserts: of('upserts'),
+    timers: of('timers'),
+    historyBytes: of('historyBytes'),
     ...(providerCalls !== undefined ? { providerCalls } : {}),
+    samples: histories.length,
+    eventsRange: range('events'),
+    workflowTasksRange: range('workflowTasks'),
   };
 }
 

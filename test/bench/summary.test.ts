@@ -3,7 +3,8 @@ import { compareResults, formatComparison, valueAt } from '../../bench/compare';
 import type { StepResult } from '../../bench/load';
 import type { Checkpoint } from '../../bench/open-cases';
 import { apologyCallIndex, describeCalls, retarget, type ProviderCall } from '../../bench/provider-calls';
-import { CAPACITY_LABEL, loadOf, openCasesOf, ratiosOf } from '../../bench/summary';
+import type { HistoryCounts } from '../../bench/shape';
+import { CAPACITY_LABEL, loadOf, openCasesOf, perCaseOf, ratiosOf } from '../../bench/summary';
 
 const summary = (p50: number) => ({ n: 10, p50, p95: p50 * 2, p99: p50 * 3 });
 function step(path: StepResult['path'], label: string, throughput: number, extra: Partial<StepResult> = {}): StepResult {
@@ -38,6 +39,14 @@ describe('ratios come from the capacity step only', () => {
   it('reads report→apology at 2/s from the complaint, not the baselines', () => {
     expect(loadOf(steps).apologyP50MsAt2).toBe(310);
     expect(loadOf(steps).baselineApologyP50MsAt2).toBe(100);
+  });
+});
+
+describe('per-case counts', () => {
+  const history = (events: number, workflowTasks: number) => ({ events, workflowTasks, activities: 7, localActivities: 1, upserts: 6, timers: 0, historyBytes: 33_000 }) as HistoryCounts;
+  it('takes the median over the story-B histories, with their range', () => {
+    const p = perCaseOf([history(56, 8), history(53, 7), history(53, 7), history(59, 9)], 14);
+    expect(p).toMatchObject({ events: 53, workflowTasks: 7, samples: 4, eventsRange: [53, 59], workflowTasksRange: [7, 9], providerCalls: 14, localActivityMarkers: 1 });
   });
 });
 
