@@ -97,8 +97,12 @@ export async function baselineWorkflow(shape: BaselineShape): Promise<BaselineRe
       for (let k = 0; k < task.upserts && publishes; k++) upsertSearchAttributes([{ key: ComplaintStatus, value: `step-${++upserts}` }]);
       if (task.completesIntake) intakeAnswered = true;
       const apology = anyApology ? task.apologyRemote : i === lastRemoteTask ? task.remote - 1 : undefined;
+      // A task with no commands after parallel activities is the complaint waking on the first of
+      // them to complete: no-ops that return together would share one task, so they return 25 ms apart.
+      const next = shape.tasks[i + 1];
+      const apart = task.remote > 1 && next !== undefined && !next.local && !next.remote && !next.timers && !next.upserts && !next.completesIntake ? 25 : 0;
       const waits: Promise<unknown>[] = [];
-      for (let k = 0; k < task.remote; k++) waits.push(k === apology ? remote.benchApology(`t${i}r${k}`, 0) : remote.benchNoop(`t${i}r${k}`, 0));
+      for (let k = 0; k < task.remote; k++) waits.push(k === apology ? remote.benchApology(`t${i}r${k}`, k * apart) : remote.benchNoop(`t${i}r${k}`, k * apart));
       for (let k = 0; k < task.timers; k++) waits.push(sleep(1));
       await Promise.all(waits);
       done += task.remote;

@@ -139,9 +139,11 @@ async function measure(stack: BenchStack, open: number, opts: OpenCaseOptions, s
 export async function runOpenCases(stack: BenchStack, opts: OpenCaseOptions): Promise<Checkpoint[]> {
   const results: Checkpoint[] = [];
   let opened = 0;
+  // Every order id is used once, also after a request failed (a timed-out one may have opened its case).
+  let nextId = 0;
   for (const [ci, target] of opts.checkpoints.entries()) {
     const toOpen = Math.max(0, target - opened);
-    const ids = Array.from({ length: toOpen }, (_, i) => `${opts.runTag}O${opened + i}`.slice(0, 40));
+    const ids = Array.from({ length: toOpen }, () => `${opts.runTag}O${nextId++}`.slice(0, 40));
     const cpu0 = fillCpu(stack, opts.workerPid);
     const t0 = Date.now();
     let errors = 0;
