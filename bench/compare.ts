@@ -28,6 +28,8 @@ export const COMPARED_KEYS = [
   'perCase.historyBytes',
   'ratios.sameShapeAtCapacity',
   'ratios.floorAtCapacity',
+  'ratios.cpuCostSameShapeAtCapacity',
+  'ratios.cpuCostFloorAtCapacity',
   'ratios.capacityPerS.complaint',
   'ratios.capacityPerS.baseline',
   'ratios.capacityPerS.floor',
@@ -75,7 +77,9 @@ export function formatComparison(rows: CompareRow[], labels: [string, string] = 
 
 function describe(file: string, r: Record<string, any>): string {
   const load = (r.machine?.loadAvgAtStart ?? []).map((x: number) => x.toFixed(2)).join(' / ');
-  return `${path.basename(file)}: ${r.mode} run ${r.startedAt} on commit ${String(r.commit ?? '?').slice(0, 10)}, load average at start ${load}`;
+  const others = (r.steps ?? []).map((s: any) => s.cpu?.others).filter((x: unknown) => typeof x === 'number');
+  const busy = others.length ? (others.reduce((a: number, b: number) => a + b, 0) / others.length).toFixed(2) : '?';
+  return `${path.basename(file)}: ${r.mode} run ${r.startedAt} on commit ${String(r.commit ?? '?').slice(0, 10)}, load average at start ${load}, cores busy with other work during the steps ${busy}`;
 }
 
 if (require.main === module) {
