@@ -1,7 +1,9 @@
 /**
- * The baseline: a workflow with the same shape as the complaint's story-B fast path (the same
- * number of activities, timers, search-attribute upserts and messages, in the same order of
- * kinds) doing no work. The shape is counted from a real story-B history at the start of every
+ * The baseline: a workflow with the same shape as the complaint's story-B fast path doing no
+ * work. Its script is the complaint's history, workflow task by workflow task (`tasks`): in each,
+ * the same number of local activities, search-attribute upserts, activities and timers
+ * scheduled, and the intake update answered in the same task; so the two have the same events
+ * and workflow tasks whatever the complaint's shape becomes. The shape is counted from a real story-B history at the start of every
  * benchmark run (bench/shape.ts) and passed in, so the two never drift apart.
  *
  * What stays different on purpose is the work: the real activities call the providers over
@@ -23,7 +25,20 @@ import {
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { BaselineActivities } from './baseline-activities';
 
+/** One workflow task of the complaint: what it ran (local activities) and the commands it sent. */
+export interface TaskShape {
+  local: number;
+  remote: number;
+  /** Which of this task's remote activities is the apology SMS. */
+  apologyRemote?: number;
+  timers: number;
+  upserts: number;
+  completesIntake: boolean;
+}
+
 export interface BaselineShape {
+  /** The complaint's workflow tasks; when absent (diagnostic overrides), the counts below are spread evenly. */
+  tasks?: TaskShape[];
   /** Activities in the fast path, in order; `apologyIndex` is the one that stands for the apology. */
   activities: number;
   apologyIndex: number;
@@ -65,12 +80,36 @@ const local = proxyLocalActivities<BaselineActivities>(activityOptions);
 export async function baselineWorkflow(shape: BaselineShape): Promise<BaselineResult> {
   let done = 0;
   let signals = 0;
+  let intakeAnswered = false;
   setHandler(baselineStateQuery, () => ({ done }));
   setHandler(baselineSignal, () => void signals++);
   setHandler(baselineIntakeUpdate, async () => {
-    await condition(() => done >= shape.intakeAfterActivities);
+    await condition(() => (shape.tasks ? intakeAnswered : done >= shape.intakeAfterActivities));
     return { accepted: true as const };
   });
+  if (shape.tasks) {
+    const publishes = workflowInfo().typedSearchAttributes.get(ComplaintStatus) !== undefined;
+    const anyApology = shape.tasks.some((t) => t.apologyRemote !== undefined);
+    const lastRemoteTask = shape.tasks.map((t) => t.remote > 0).lastIndexOf(true);
+    let upserts = 0;
+    for (const [i, task] of shape.tasks.entries()) {
+      for (let k = 0; k < task.local; k++) await local.benchNoop(`t${i}l${k}`, 0);
+      for (let k = 0; k < task.upserts && publishes; k++) upsertSearchAttributes([{ key: ComplaintStatus, value: `step-${++upserts}` }]);
+      if (task.completesIntake) intakeAnswered = true;
+      const apology = anyApology ? task.apologyRemote : i === lastRemoteTask ? task.remote - 1 : undefined;
+      // A task with no commands after parallel activities is the complaint waking on the first of
+      // them to complete: no-ops that return together would share one task, so they return 25 ms apart.
+      const next = shape.tasks[i + 1];
+      const apart = task.remote > 1 && next !== undefined && !next.local && !next.remote && !next.timers && !next.upserts && !next.completesIntake ? 25 : 0;
+      const waits: Promise<unknown>[] = [];
+      for (let k = 0; k < task.remote; k++) waits.push(k === apology ? remote.benchApology(`t${i}r${k}`, k * apart) : remote.benchNoop(`t${i}r${k}`, k * apart));
+      for (let k = 0; k < task.timers; k++) waits.push(sleep(1));
+      await Promise.all(waits);
+      done += task.remote;
+    }
+    if (shape.signals > 0) await condition(() => signals >= shape.signals);
+    return { workflowId: workflowInfo().workflowId, activities: done };
+  }
 
   // Spread the upserts and timers over the activities as the complaint does (one upsert at the
   // start, the rest between steps); the exact positions do not change the cost.

@@ -6,10 +6,10 @@ import fs from 'node:fs';
 import { bundleWorkflows } from '../scripts/bundle-workflows';
 
 async function main(): Promise<void> {
-  const out = process.argv[2];
-  if (!out) throw new Error('usage: bench/bundle.ts <output file>');
+  const [out, entry] = process.argv.slice(2);
+  if (!out) throw new Error('usage: bench/bundle.ts <output file> [workflows entry]');
   // BENCH_WORKFLOWS_PATH: diagnostics only (e.g. a bundle without the complaint, to price its module load).
-  const workflowsPath = process.env.BENCH_WORKFLOWS_PATH ?? require.resolve('./workflows');
+  const workflowsPath = entry ?? process.env.BENCH_WORKFLOWS_PATH ?? require.resolve('./workflows');
   const code = await bundleWorkflows(workflowsPath);
   fs.writeFileSync(out, code);
   console.log(`bundle written: ${out} (${Math.round(code.length / 1024)} KiB)`);

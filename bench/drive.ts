@@ -5,7 +5,9 @@
  *    simulator's outbox and the close time from Temporal's visibility;
  *  - baseline: update-with-start the baseline workflow (as the API starts a complaint);
  *    afterwards the moment its stand-in for the apology ran comes from the in-process probe
- *    and the close time from visibility.
+ *    and the close time from visibility;
+ *  - floor: seed the same order, start the floor workflow; the moment its apology SMS was
+ *    answered comes from the in-process probe, the close time from visibility.
  * Nothing waits on a workflow result while a step runs, so the measurement adds no long polls
  * to the server it measures.
  */
@@ -17,6 +19,7 @@ import { signDriverReport, SIGNATURE_HEADERS } from '../api/webhook-signature';
 import { storyBRideOrder } from '../simulators/fixtures';
 import { SA, complaintWorkflowId, type CaseView as ComplaintState } from '../workflows/definitions';
 import { baselineIntakeUpdate, type BaselineResult, type BaselineShape } from './baseline-workflow';
+import type { FloorResult } from './floor-workflow';
 import { BENCH_TASK_QUEUE, DRIVER_SECRET } from './stack';
 
 const SMS_KEY = process.env.SMS_API_KEY ?? 'dev-sms-key';
@@ -184,6 +187,38 @@ export async function startBaselineCase(client: Client, key: string, customerId:
 }
 
 /** Closed workflows tagged with `customerId`, by workflow id: close time (ms) and status. */
+export function floorWorkflowId(key: string): string {
+  return `floor-${key}`;
+}
+
+/**
+ * Starts the floor for the seeded order `key`: a plain start (the smallest way in), with only the
+ * CustomerId search attribute the load generator lists a round by.
+ */
+export async function startFloorCase(client: Client, key: string, customerId: string, timing: CaseTiming): Promise<void> {
+  const workflowId = floorWorkflowId(key);
+  timing.workflowId = workflowId;
+  try {
+    timing.sentAt = Date.now();
+    await client.workflow.start('floorWorkflow', {
+      workflowId,
+      taskQueue: BENCH_TASK_QUEUE,
+      args: [key],
+      typedSearchAttributes: new TypedSearchAttributes([{ key: SA.customerId, value: customerId }]),
+    });
+    timing.acceptedAt = Date.now();
+  } catch (err) {
+    timing.error = err instanceof Error ? err.message : String(err);
+  }
+}
+
+export async function runFloorToEnd(client: Client, key: string, customerId: string): Promise<FloorResult> {
+  const timing: CaseTiming = { id: key, sentAt: 0 };
+  await startFloorCase(client, key, customerId, timing);
+  if (timing.error) throw new Error(timing.error);
+  return (await client.workflow.getHandle(timing.workflowId!).result()) as FloorResult;
+}
+
 export async function closedByCustomer(client: Client, customerId: string): Promise<Map<string, { closedAt: number; status: string }>> {
   const out = new Map<string, { closedAt: number; status: string }>();
   for await (const wf of client.workflow.list({ query: `CustomerId = '${customerId}' AND ExecutionStatus != 'Running'`, pageSize: 1000 })) {

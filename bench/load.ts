@@ -16,15 +16,17 @@ import {
   deliveredByOutId,
   runBaselineToEnd,
   runComplaintToEnd,
+  runFloorToEnd,
   seedStoryB,
   sendDriverReport,
   startBaselineCase,
+  startFloorCase,
   type CaseTiming,
 } from './drive';
 import { processCpuMs, threadCpuMs, type BenchStack } from './stack';
 import { pool, round, sleep, summarize, type Summary } from './stats';
 
-export type PathKind = 'baseline' | 'complaint';
+export type PathKind = 'baseline' | 'complaint' | 'floor';
 
 export interface CpuShare {
   /** Average cores busy during the step (send + drain), per process. */
@@ -61,6 +63,8 @@ export interface StepResult {
   sendRate?: number;
   /** Completed cases per second: completed / the time from each round's first send to its last close, summed. */
   throughput?: number;
+  /** The path fell behind the offered rate (throughput < 0.9 × send rate): its throughput is its capacity. */
+  saturated?: boolean;
   /** ms: request sent -> apology delivered. */
   apology: Summary;
   /** ms: request sent -> the workflow closed (visibility close time). */
@@ -111,7 +115,7 @@ export interface RoundResult {
 }
 
 /** Busy CPU time of the whole machine in ms (all cores), from /proc/stat. */
-function machineBusyMs(): number | undefined {
+export function machineBusyMs(): number | undefined {
   try {
     const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
     const f = line.trim().split(/\s+/).slice(1).map(Number);
@@ -185,6 +189,7 @@ export function mergeRounds(rounds: RoundResult[]): StepResult {
     firstError: rounds.find((r) => r.firstError)?.firstError,
     sendRate: sendWindowS > 0 ? round((sent - rounds.length) / sendWindowS, 2) : undefined,
     throughput: busyS > 0 ? round(completed / busyS, 2) : undefined,
+    saturated: busyS > 0 && sendWindowS > 0 ? completed / busyS < 0.9 * ((sent - rounds.length) / sendWindowS) : undefined,
     apology: summarize(apology),
     close: summarize(close),
     accept: summarize(accept),
@@ -213,7 +218,7 @@ export async function resetSimulators(stack: BenchStack): Promise<void> {
 }
 
 function caseKey(runTag: string, path: PathKind, label: string, roundNo: number, i: number): string {
-  return `${runTag}${path === 'complaint' ? 'C' : 'B'}${label}r${roundNo}-${i}`.slice(0, 40);
+  return `${runTag}${path === 'complaint' ? 'C' : path === 'floor' ? 'F' : 'B'}${label}r${roundNo}-${i}`.slice(0, 40);
 }
 
 /** Tags every case of one round (the CustomerId search attribute), so visibility lists exactly them. */
@@ -229,7 +234,7 @@ export async function prepareRound(stack: BenchStack, opts: Pick<StepOptions, 'p
   await resetSimulators(stack);
   const total = Math.max(1, Math.round(opts.rate * opts.durationS));
   const ids = Array.from({ length: total }, (_, i) => caseKey(opts.runTag, opts.path, opts.label, opts.round, i));
-  if (opts.path === 'complaint') await pool(ids, 8, (id) => seedStoryB(stack.simUrl, id));
+  if (opts.path !== 'baseline') await pool(ids, 8, (id) => seedStoryB(stack.simUrl, id));
   return ids;
 }
 
@@ -256,7 +261,9 @@ export async function runRound(stack: BenchStack, opts: StepOptions, ids: string
     const work =
       path === 'complaint'
         ? sendDriverReport(stack.apiUrl, key, customerId, timing)
-        : startBaselineCase(stack.client, key, customerId, opts.shape, timing);
+        : path === 'floor'
+          ? startFloorCase(stack.client, key, customerId, timing)
+          : startBaselineCase(stack.client, key, customerId, opts.shape, timing);
     sending.push(work.finally(() => inFlight--));
   }
   const sendWindowS = (lastSend - t0) / 1000;
@@ -314,6 +321,10 @@ export async function warmUp(stack: BenchStack, shape: BaselineShape, runTag: st
   await resetSimulators(stack);
   for (let i = 0; i < n; i++) {
     if (paths.includes('baseline')) await runBaselineToEnd(stack.client, `${runTag}warm-${i}`, 'CUST-WARM', shape);
+    if (paths.includes('floor')) {
+      await seedStoryB(stack.simUrl, `${runTag}Fwarm-${i}`);
+      await runFloorToEnd(stack.client, `${runTag}Fwarm-${i}`, 'CUST-WARM');
+    }
     if (!paths.includes('complaint')) continue;
     const orderId = `${runTag}Cwarm-${i}`;
     await seedStoryB(stack.simUrl, orderId);

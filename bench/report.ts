@@ -1,7 +1,8 @@
 /** The results as JSON and as a markdown table, with the targets. */
 import type { HistoryCounts } from './shape';
 import type { StepResult } from './load';
-import type { Checkpoint } from './open-cases';
+import { CAPACITY_LABEL, type LoadSummary, type OpenCaseSummary, type PerCase, type Ratios } from './summary';
+import type { CpuPerCase, PathKind } from './load';
 import { round } from './stats';
 
 export interface Target {
@@ -18,13 +19,22 @@ export interface Target {
 
 export interface BenchResults {
   mode: 'full' | 'quick';
+  /** --label (e.g. before / after), or the standard name. */
+  label?: string;
+  /** The commit whose workflow code ran (git HEAD of the tree the bench ran in). */
+  commit?: string;
   startedAt: string;
   finishedAt?: string;
   machine: { cpus: number; node: string; loadAvgAtStart: number[]; loadAvgAtEnd?: number[] };
   config: Record<string, unknown>;
-  storyB: { counts: HistoryCounts; baselineCounts?: HistoryCounts };
+  storyB: { counts: HistoryCounts; baselineCounts?: HistoryCounts; floorCounts?: HistoryCounts; providerCalls?: string[] };
+  perCase?: PerCase;
+  ratios?: Ratios;
+  load?: LoadSummary;
+  /** CPU ms per case by process, at 2/s (`at2`) and in the capacity step (`atCapacity`), per path. */
+  cpuMsPerCase?: Record<string, Partial<Record<PathKind, CpuPerCase>>>;
   steps: StepResult[];
-  openCases: Checkpoint[];
+  openCases?: OpenCaseSummary;
   targets: Target[];
   notes: string[];
 }
@@ -50,8 +60,8 @@ export function target(name: string, measured: number | undefined, op: Target['o
 const v = (x: number | undefined) => (x === undefined ? '–' : String(x));
 const opText = { lt: '<', le: '≤', ge: '≥' } as const;
 
-export function ratioOf(steps: StepResult[], label: string): number | undefined {
-  const b = steps.find((s) => s.path === 'baseline' && s.label === label);
+export function ratioOf(steps: StepResult[], label: string, to: PathKind = 'baseline'): number | undefined {
+  const b = steps.find((s) => s.path === to && s.label === label);
   const c = steps.find((s) => s.path === 'complaint' && s.label === label);
   return b?.throughput && c?.throughput ? round(c.throughput / b.throughput, 2) : undefined;
 }
@@ -76,25 +86,42 @@ export function markdown(r: BenchResults): string {
   );
   const c = r.storyB.counts;
   lines.push('## Story-B fast path (counted from a real history) and the baseline built to match', '');
-  lines.push('| | activities | timers | updates | signals | SA upserts | workflow tasks | events | history bytes |');
-  lines.push('|---|---|---|---|---|---|---|---|---|');
-  lines.push(`| complaint | ${c.activities} | ${c.timers} | ${c.updates} | ${c.signals} | ${c.upserts} | ${c.workflowTasks} | ${c.events} | ${c.historyBytes} |`);
+  lines.push('| | activities | local activities | timers | updates | signals | SA upserts | workflow tasks | events | history bytes |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(`| complaint | ${c.activities} | ${c.localActivities} | ${c.timers} | ${c.updates} | ${c.signals} | ${c.upserts} | ${c.workflowTasks} | ${c.events} | ${c.historyBytes} |`);
   const b = r.storyB.baselineCounts;
-  if (b) lines.push(`| baseline | ${b.activities} | ${b.timers} | ${b.updates} | ${b.signals} | ${b.upserts} | ${b.workflowTasks} | ${b.events} | ${b.historyBytes} |`);
-  lines.push('', `Complaint activities in order: ${c.activityTypes.join(' → ')}; the apology is #${c.apologyIndex + 1}.`, '');
+  if (b) lines.push(`| baseline | ${b.activities} | ${b.localActivities} | ${b.timers} | ${b.updates} | ${b.signals} | ${b.upserts} | ${b.workflowTasks} | ${b.events} | ${b.historyBytes} |`);
+  const f = r.storyB.floorCounts;
+  if (f) lines.push(`| floor | ${f.activities} | ${f.localActivities} | ${f.timers} | ${f.updates} | ${f.signals} | ${f.upserts} | ${f.workflowTasks} | ${f.events} | ${f.historyBytes} |`);
+  lines.push('', `Complaint activities in order: ${c.activityTypes.join(' → ')}; the apology is #${c.apologyIndex + 1}; local-activity markers: ${c.localActivities}.`, '');
+  if (r.storyB.providerCalls) lines.push(`Provider calls of one case (the floor's one activity replays them): ${r.storyB.providerCalls.join(', ')}.`, '');
+  lines.push('## Headline (stable keys)', '', '| key | value |', '|---|---|');
+  const flat = (prefix: string, o: object | undefined) => {
+    for (const [k, x] of Object.entries(o ?? {})) {
+      if (k === 'checkpoints') continue;
+      if (x !== null && typeof x === 'object') flat(`${prefix}.${k}`, x);
+      else lines.push(`| \`${prefix}.${k}\` | ${v(x as number | undefined)} |`);
+    }
+  };
+  flat('perCase', r.perCase);
+  flat('ratios', r.ratios);
+  flat('load', r.load);
+  const { checkpoints: _c, ...open } = r.openCases ?? { checkpoints: [] };
+  flat('openCases', open);
+  lines.push('');
 
   if (r.steps.length) {
     lines.push('## Throughput and latency (ms) at offered rates', '');
     lines.push(
-      '| step | path | offered /s | sent | done | err | throughput /s | report→apology p50 | p95 | p99 | report→closed p50 | p95 | p99 | accepted p50 | complaint/baseline throughput | CPU ms per case: worker proc + Temporal + API + sims = total | other load (cores) |',
+      '| step | path | offered /s | sent | done | err | throughput /s | saturated | report→apology p50 | p95 | p99 | report→closed p50 | p95 | p99 | accepted p50 | complaint/baseline throughput | CPU ms per case: worker proc + Temporal + API + sims = total | other load (cores) |',
     );
-    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const s of r.steps) {
-      const ratio = s.path === 'complaint' ? v(ratioOf(r.steps, s.label)) : '';
+      const ratio = s.path === 'complaint' ? `${v(ratioOf(r.steps, s.label))} (floor ${v(ratioOf(r.steps, s.label, 'floor'))})` : '';
       const m = s.cpuMsPerCase;
       const cpu = `${v(m.workerProcess)} + ${v(m.temporalServer)} + ${v(m.api)} + ${v(m.simulators)} = ${v(m.total)}`;
       lines.push(
-        `| ${s.label} | ${s.path} | ${s.offeredRate} | ${s.sent} | ${s.completed} | ${s.errors + s.timedOut} | ${v(s.throughput)} | ${v(s.apology.p50)} | ${v(s.apology.p95)} | ${v(s.apology.p99)} | ${v(s.close.p50)} | ${v(s.close.p95)} | ${v(s.close.p99)} | ${v(s.accept.p50)} | ${ratio} | ${cpu} | ${v(s.cpu.others)} |`,
+        `| ${s.label} | ${s.path} | ${s.offeredRate} | ${s.sent} | ${s.completed} | ${s.errors + s.timedOut} | ${v(s.throughput)} | ${s.saturated ? 'yes' : 'no'} | ${v(s.apology.p50)} | ${v(s.apology.p95)} | ${v(s.apology.p99)} | ${v(s.close.p50)} | ${v(s.close.p95)} | ${v(s.close.p99)} | ${v(s.accept.p50)} | ${ratio} | ${cpu} | ${v(s.cpu.others)} |`,
       );
     }
     lines.push('');
@@ -107,7 +134,7 @@ export function markdown(r: BenchResults): string {
         '.',
       '',
     );
-    const top = [...r.steps].filter((s) => !s.label.startsWith('sat')).pop();
+    const top = [...r.steps].filter((s) => s.label !== CAPACITY_LABEL).pop();
     if (top) {
       const pair = r.steps.filter((s) => s.label === top.label);
       const threadNames = [...new Set(pair.flatMap((s) => Object.keys(s.workerThreadsMsPerCase)))].sort();
@@ -123,14 +150,15 @@ export function markdown(r: BenchResults): string {
     }
   }
 
-  if (r.openCases.length) {
-    lines.push('## Open-case scale', '');
-    lines.push('| open cases | start latency p50 | p95 | p99 | worker RSS MiB | worker heap MiB | Temporal RSS MiB | API RSS MiB | cached workflows | fill rate /s (fill p50 / p99 ms) |');
+  if (r.openCases?.checkpoints.length) {
+    lines.push(`## Open-case scale (worker process, cache ${r.openCases.maxCachedWorkflows ?? 'SDK default'})`, '');
+    lines.push('| open cases | start latency p50 | p95 | p99 | worker RSS MiB | Temporal RSS MiB | API RSS MiB | SQLite MiB (WAL) | fill s | fill rate /s (fill p50 / p99 ms) |');
     lines.push('|---|---|---|---|---|---|---|---|---|---|');
-    for (const o of r.openCases) {
+    const mb = (b?: number) => (b === undefined ? undefined : round(b / 1024 / 1024, 1));
+    for (const o of r.openCases.checkpoints) {
       const fill = o.fillRate !== undefined ? `${o.fillRate} (${v(o.fillStartLatency?.p50)} / ${v(o.fillStartLatency?.p99)})` : '–';
       lines.push(
-        `| ${o.open} | ${v(o.startLatency.p50)} | ${v(o.startLatency.p95)} | ${v(o.startLatency.p99)} | ${v(o.workerRssMiB)} | ${v(o.workerHeapUsedMiB)} | ${v(o.temporalRssMiB)} | ${v(o.apiRssMiB)} | ${o.cachedWorkflows} | ${fill} |`,
+        `| ${o.open} | ${v(o.startLatency.p50)} | ${v(o.startLatency.p95)} | ${v(o.startLatency.p99)} | ${v(o.workerRssMiB)} | ${v(o.temporalRssMiB)} | ${v(o.apiRssMiB)} | ${v(mb(o.dbBytes))} (${v(mb(o.walBytes))}) | ${v(o.fillS)} | ${fill} |`,
       );
     }
     lines.push('');

@@ -4,7 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { BaselineShape } from './baseline-workflow';
+import type { BaselineShape, TaskShape } from './baseline-workflow';
 
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -20,6 +20,10 @@ export interface HistoryCounts {
   signals: number;
   queries: number;
   markers: number;
+  /** Markers recorded by local activities (the SDK's `core_local_activity`). */
+  localActivities: number;
+  /** What each workflow task did, in order: the baseline replays this. */
+  tasks: TaskShape[];
   /** Bytes of the activity inputs and results, and of the workflow's input and result, as stored (encrypted). */
   payloadBytes: { activityInputs: number; activityResults: number; workflowInput: number; workflowResult: number };
   /** The largest single activity result (plaintext JSON bytes) and its activity type. */
@@ -54,6 +58,8 @@ export async function countHistory(client: Client, workflowId: string, codec?: P
     signals: 0,
     queries: 0,
     markers: 0,
+    localActivities: 0,
+    tasks: [],
     payloadBytes: { activityInputs: 0, activityResults: 0, workflowInput: 0, workflowResult: 0 },
     largestActivityResult: { type: '', bytes: 0 },
     apologyIndex: -1,
@@ -61,6 +67,8 @@ export async function countHistory(client: Client, workflowId: string, codec?: P
   };
   let completedActivities = 0;
   const typeBySchedule = new Map<string, string>();
+  // Commands recorded after a WorkflowTaskCompleted belong to that task (until the next one).
+  const task = () => counts.tasks[counts.tasks.length - 1];
   for (const e of events) {
     switch (e.eventType) {
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
@@ -71,6 +79,7 @@ export async function countHistory(client: Client, workflowId: string, codec?: P
         break;
       case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
         counts.workflowTasks++;
+        counts.tasks.push({ local: 0, remote: 0, timers: 0, upserts: 0, completesIntake: false });
         break;
       case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
         const a = e.activityTaskScheduledEventAttributes!;
@@ -78,7 +87,9 @@ export async function countHistory(client: Client, workflowId: string, codec?: P
         const input = await plaintext(codec, a.input);
         if (a.activityType?.name === 'sendCustomerMessage' && /:apology[^"]*:sms"/.test(input) && counts.apologyIndex < 0) {
           counts.apologyIndex = counts.activities;
+          if (task()) task()!.apologyRemote = task()!.remote;
         }
+        if (task()) task()!.remote++;
         counts.activityTypes.push(a.activityType?.name ?? '?');
         counts.activities++;
         counts.payloadBytes.activityInputs += payloadsBytes(a.input);
@@ -96,21 +107,28 @@ export async function countHistory(client: Client, workflowId: string, codec?: P
       }
       case EventType.EVENT_TYPE_TIMER_STARTED:
         counts.timers++;
+        if (task()) task()!.timers++;
         break;
       case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
         counts.upserts++;
+        if (task()) task()!.upserts++;
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
         counts.updates++;
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
         if (counts.intakeAfterActivities === 0) counts.intakeAfterActivities = completedActivities;
+        if (task() && !counts.tasks.some((t) => t.completesIntake)) task()!.completesIntake = true;
         break;
       case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
         counts.signals++;
         break;
       case EventType.EVENT_TYPE_MARKER_RECORDED:
         counts.markers++;
+        if (/local_activity/.test(e.markerRecordedEventAttributes?.markerName ?? '')) {
+          counts.localActivities++;
+          if (task()) task()!.local++;
+        }
         break;
       default:
         break;
@@ -127,5 +145,6 @@ export function shapeFrom(counts: HistoryCounts): BaselineShape {
     timers: counts.timers,
     upserts: counts.upserts,
     signals: counts.signals,
+    tasks: counts.tasks,
   };
 }

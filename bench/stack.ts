@@ -8,8 +8,9 @@
  *    stores are rewritten whole on every write, so they get their own event loop and never stall
  *    the worker's;
  *  - the HTTP API (child process): api/server.ts exactly as it runs in production;
- *  - one worker, in this process, on the bench workflow bundle (complaintWorkflow +
- *    baselineWorkflow) with the real activities plus the no-op baseline ones.
+ *  - one worker, in this process, on the bench workflow bundle (complaintWorkflow,
+ *    baselineWorkflow, floorWorkflow) with the real activities plus the baselines' ones; for the
+ *    open-case scale it is replaced by `worker.ts` in its own process (startWorkerProcess).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -67,6 +68,14 @@ export interface BenchStack {
   client: Client;
   worker: WorkerHandle;
   probe: BaselineProbe;
+  /** The SQLite file of the dev server (its WAL beside it, `-wal`). */
+  dbFile: string;
+  /**
+   * Stops the in-process worker and starts `worker.ts` as its own process, exactly as
+   * `npm run worker` runs it, on the production bundle (workflows/ only): for memory measured from
+   * /proc. Stopped with the stack.
+   */
+  startWorkerProcess(opts: { maxCachedWorkflows?: number }): Promise<{ pid: number }>;
   stop(): Promise<void>;
 }
 
@@ -119,9 +128,9 @@ async function spawnTs(
 }
 
 /** Runs a TypeScript script to completion in a child process; rejects unless it exits with 0. */
-function runTs(file: string, args: string[], logFile: string, timeoutMs: number): Promise<void> {
+function runTs(file: string, args: string[], logFile: string, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], { cwd: ROOT, env, stdio: ['ignore', log, log] });
   children.add(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -169,9 +178,17 @@ async function startIn(tmp: string, opts: StackOptions): Promise<BenchStack> {
   log(`stack: temp dir ${tmp}`);
 
   const bundleFile = path.join(tmp, 'workflow-bundle.js');
+  const productionBundle = path.join(tmp, 'production-bundle.js');
   const t0 = Date.now();
-  await runTs(path.join(__dirname, 'bundle.ts'), [bundleFile], path.join(tmp, 'bundle.log'), 180_000);
-  log(`stack: workflow bundle ${Math.round(fs.statSync(bundleFile).size / 1024)} KiB in ${Date.now() - t0} ms (built in a child process)`);
+  const { BENCH_WORKFLOWS_PATH: _diagnosticPath, ...bundleEnv } = process.env;
+  await Promise.all([
+    runTs(path.join(__dirname, 'bundle.ts'), [bundleFile], path.join(tmp, 'bundle.log'), 180_000),
+    runTs(path.join(__dirname, 'bundle.ts'), [productionBundle, path.join(ROOT, 'workflows', 'index.ts')], path.join(tmp, 'bundle-production.log'), 180_000, bundleEnv),
+  ]);
+  log(
+    `stack: workflow bundles ${Math.round(fs.statSync(bundleFile).size / 1024)} KiB (bench) and ${Math.round(fs.statSync(productionBundle).size / 1024)} KiB (production) ` +
+      `in ${Date.now() - t0} ms (built in child processes)`,
+  );
 
   const temporalPort = await freePort();
   const temporal = await startDevServer({
@@ -228,6 +245,7 @@ async function startIn(tmp: string, opts: StackOptions): Promise<BenchStack> {
   const connection = await Connection.connect({ address: temporal.address });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
 
+  let workerProcess: ChildProcess | undefined;
   let stopped: Promise<void> | undefined;
   return {
     tmp,
@@ -241,9 +259,27 @@ async function startIn(tmp: string, opts: StackOptions): Promise<BenchStack> {
     client,
     worker,
     probe,
+    dbFile: path.join(tmp, 'temporal.db'),
+    async startWorkerProcess({ maxCachedWorkflows }) {
+      await worker.shutdown().catch(() => undefined);
+      const started = await spawnTs(
+        path.join(ROOT, 'worker.ts'),
+        {
+          ...envVars,
+          WORKFLOW_BUNDLE: productionBundle,
+          ...(maxCachedWorkflows !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows) } : {}),
+        },
+        /worker: polling task queue/,
+        path.join(tmp, 'worker.log'),
+      );
+      workerProcess = started.child;
+      log(`stack: worker process ${started.child.pid} (worker.ts on the production bundle, cache ${maxCachedWorkflows ?? 'SDK default'})`);
+      return { pid: started.child.pid! };
+    },
     stop() {
       stopped ??= (async () => {
         await stopChild(api.child);
+        if (workerProcess) await stopChild(workerProcess);
         await worker.shutdown().catch(() => undefined);
         await connection.close().catch(() => undefined);
         await stopChild(sim.child);
