@@ -43,6 +43,19 @@ export function paidLedger(amountFen = 10_000, orderId = 'ORD1'): LedgerFacts {
   return { orderId, amountFen, entries: [{ id: 'D1', kind: 'debit', amountFen, at: '2026-11-09T02:00:00.000Z', status: 'succeeded', providerRef: 'PAY1' }] };
 }
 
+/** Story A: "payment failed" shown, then two debits for one order. */
+export function storyALedger(orderId: string): LedgerFacts {
+  return {
+    orderId,
+    amountFen: 128_600,
+    entries: [
+      { id: 'A1', kind: 'attempt', amountFen: 128_600, at: '2026-11-09T02:00:00.000Z', status: 'failed', shownToCustomer: '支付失败，请检查支付机构' },
+      { id: 'D1', kind: 'debit', amountFen: 128_600, at: '2026-11-09T02:10:00.000Z', status: 'succeeded', providerRef: 'PAY1' },
+      { id: 'D2', kind: 'debit', amountFen: 128_600, at: '2026-11-09T02:10:05.000Z', status: 'succeeded', providerRef: 'PAY2' },
+    ],
+  };
+}
+
 export type Step = { ok: true; commands: Command[]; reply?: unknown } | { ok: false; refusal: Refusal };
 
 export class CaseDriver {

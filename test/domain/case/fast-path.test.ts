@@ -2,22 +2,8 @@
  * The fast-path machine (version 2): what a case settled as it opens tells, and when a case that
  * then has to wait tells what it held back. Version 1 (cases started before) keeps its sequence.
  */
-import { CaseDriver, RULES, deliverAll, input } from './driver';
-import type { LedgerFacts } from '../../../domain/evidence';
+import { CaseDriver, RULES, deliverAll, input, storyALedger } from './driver';
 import { FAST_PATH_VERSION } from '../../../domain/case/state';
-
-/** Story A's ledger: a charge after "payment failed" and a second debit: agreed facts. */
-function doubleDebit(orderId = 'ORD1'): LedgerFacts {
-  return {
-    orderId,
-    amountFen: 128_600,
-    entries: [
-      { id: 'att', kind: 'attempt', amountFen: 128_600, at: '2026-11-09T01:00:00.000Z', status: 'failed', shownToCustomer: '支付失败' },
-      { id: 'PAY1', kind: 'debit', amountFen: 128_600, at: '2026-11-09T01:10:00.000Z', status: 'succeeded', providerRef: 'PAY1' },
-      { id: 'PAY2', kind: 'debit', amountFen: 128_600, at: '2026-11-09T01:11:00.000Z', status: 'succeeded', providerRef: 'PAY2' },
-    ],
-  };
-}
 
 function opened(tier: 'individual' | 'enterprise', version?: number) {
   const d = new CaseDriver(input({ tier }));
@@ -45,7 +31,7 @@ test('the short reads are local calls, run in order: the rules, the hold, then t
   const begun = d.done('hold', null);
   expect(begun.ok && begun.commands.find((c) => c.type === 'call')).toMatchObject({ activity: 'gatherEvidence', local: true });
   // Money never runs locally: its retries must outlive a worker.
-  d.done('evidence:', { ledger: doubleDebit(), trip: null });
+  d.done('evidence:', { ledger: storyALedger('ORD1'), trip: null });
   expect(d.log.find((c) => c.type === 'call' && c.activity === 'refund')).not.toHaveProperty('local');
 });
 
@@ -70,7 +56,7 @@ test('a first try that fails (a slow or failing provider) is retried as an ordin
 
 test('settled as it opens: one message, the apology; no acknowledgement, no ack deadline timer, no dispute notice', () => {
   const d = opened('enterprise');
-  d.done('evidence:', { ledger: doubleDebit(), trip: null });
+  d.done('evidence:', { ledger: storyALedger('ORD1'), trip: null });
   expect(d.state.status).toBe('settling');
   expect(d.sends('acknowledgement')).toHaveLength(0);
   expect(calls(d)).not.toContain('notifyOaDispute');
@@ -91,7 +77,7 @@ test('settled as it opens: one message, the apology; no acknowledgement, no ack 
 
 test('settled as it opens but the money is refused: the customer gets the promise and the OA the dispute, then', () => {
   const d = opened('enterprise');
-  d.done('evidence:', { ledger: doubleDebit(), trip: null });
+  d.done('evidence:', { ledger: storyALedger('ORD1'), trip: null });
   expect(d.sends('acknowledgement')).toHaveLength(0);
   d.fail('money:0', 'refund refused', 403);
   expect(d.state.status).toBe('needs_manual');
@@ -117,7 +103,7 @@ test('records that settle nothing: acknowledged once they are read; a failed rea
 
 test('a voucher refused while the apology is out waits for ops; the case closes after both', () => {
   const d = opened('enterprise');
-  d.done('evidence:', { ledger: doubleDebit(), trip: null });
+  d.done('evidence:', { ledger: storyALedger('ORD1'), trip: null });
   d.done('money:0', { outRequestNo: 'R1', amountFen: 128_600, status: 'succeeded', refundId: 'RF1', at: d.now.toISOString() });
   d.done('money:1', { outRequestNo: 'R2', amountFen: 128_600, status: 'succeeded', refundId: 'RF2', at: d.now.toISOString() });
   d.fail('voucher', 'OA down');
@@ -131,7 +117,7 @@ test('a voucher refused while the apology is out waits for ops; the case closes 
 
 test('the apology undeliverable while ops retried the voucher: the apology is their next step, not a silent wait', () => {
   const d = opened('enterprise');
-  d.done('evidence:', { ledger: doubleDebit(), trip: null });
+  d.done('evidence:', { ledger: storyALedger('ORD1'), trip: null });
   d.done('money:0', { outRequestNo: 'R1', amountFen: 128_600, status: 'succeeded', refundId: 'RF1', at: d.now.toISOString() });
   d.done('money:1', { outRequestNo: 'R2', amountFen: 128_600, status: 'succeeded', refundId: 'RF2', at: d.now.toISOString() });
   d.fail('send:apology', 'sms down');
@@ -148,7 +134,7 @@ test('a version-1 case keeps its sequence: acknowledged as it begins, the OA tol
   const d = opened('enterprise', 1);
   expect(d.log.filter((c) => c.type === 'call').every((c) => c.type === 'call' && (c.activity === 'loadCaseRules') === !!c.local)).toBe(true);
   expect(d.sends('acknowledgement')).toHaveLength(1);
-  d.done('evidence:', { ledger: doubleDebit(), trip: null });
+  d.done('evidence:', { ledger: storyALedger('ORD1'), trip: null });
   expect(calls(d)).toContain('notifyOaDispute');
   d.done('money:0', { outRequestNo: 'R1', amountFen: 128_600, status: 'succeeded', refundId: 'RF1', at: d.now.toISOString() });
   d.done('money:1', { outRequestNo: 'R2', amountFen: 128_600, status: 'succeeded', refundId: 'RF2', at: d.now.toISOString() });

@@ -1,23 +1,9 @@
 /** The preview is the machine's own message for the action, on a copy: the real case is untouched. */
 import { previewAction, REFUND_REFERENCE_PLACEHOLDER } from '../../../domain/case/preview';
 import { apologyTemplate } from '../../../domain/case/sms-templates';
-import type { LedgerFacts } from '../../../domain/evidence';
-import { AGENT, OPS, input, investigating, START } from './driver';
+import { AGENT, OPS, input, investigating, START, storyALedger } from './driver';
 
 const now = START.toISOString();
-
-/** Story A: "payment failed" shown, then two debits for one order. */
-function storyALedger(orderId: string): LedgerFacts {
-  return {
-    orderId,
-    amountFen: 128_600,
-    entries: [
-      { id: 'A1', kind: 'attempt', amountFen: 128_600, at: '2026-11-09T02:00:00.000Z', status: 'failed', shownToCustomer: '支付失败，请检查支付机构' },
-      { id: 'D1', kind: 'debit', amountFen: 128_600, at: '2026-11-09T02:10:00.000Z', status: 'succeeded', providerRef: 'PAY1' },
-      { id: 'D2', kind: 'debit', amountFen: 128_600, at: '2026-11-09T02:10:05.000Z', status: 'succeeded', providerRef: 'PAY2' },
-    ],
-  };
-}
 
 test('asking the customer: the preview is the request the machine sends, reply time included, and the case is unchanged', () => {
   const d = investigating();
