@@ -17,6 +17,7 @@ export const BUTTON_OF = {
   withdraw: 'withdraw',
   note: 'note',
   claim: 'claim',
+  assign: 'assign',
   retry: 'retry',
   'settle-by-hand': 'settleByHand',
   'close-with-apology': 'closeWithApology',
