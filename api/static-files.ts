@@ -11,6 +11,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { RequestHandler } from 'express';
+import { HttpProblem } from './errors';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -109,17 +110,19 @@ export function consoleFiles(root: string): RequestHandler {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     // Relative links in the pages resolve against the folder, so the folder's address ends in a slash.
     if (req.path === '/' && !req.originalUrl.split('?')[0]!.endsWith('/')) return res.redirect(301, `${req.originalUrl.split('?')[0]}/`);
+    // Under /console only the console's own files exist: anything else is a 404, signed in or not.
+    const missing = () => next(new HttpProblem(404, `no console file ${req.path}`));
     let rel: string;
     try {
       rel = decodeURIComponent(req.path === '/' ? '/index.html' : req.path);
     } catch {
-      return next();
+      return missing();
     }
     const file = path.resolve(base, `.${rel}`);
-    if (!file.startsWith(`${base}${path.sep}`) || rel.split('/').some((seg) => seg.startsWith('.'))) return next();
+    if (!file.startsWith(`${base}${path.sep}`) || rel.split('/').some((seg) => seg.startsWith('.'))) return missing();
     try {
       const found = await asset(file);
-      if (!found) return next();
+      if (!found) return missing();
       const versioned = typeof req.query.v === 'string' && req.query.v === found.hash;
       res.set({
         'content-type': found.type,
@@ -127,7 +130,9 @@ export function consoleFiles(root: string): RequestHandler {
         'cache-control': versioned ? 'public, max-age=31536000, immutable' : 'no-cache',
         vary: 'Accept-Encoding',
       });
-      if (req.fresh) return res.status(304).end();
+      // Compared here rather than with req.fresh, which ignores a validator sent with Cache-Control: no-cache.
+      const validators = (req.get('if-none-match') ?? '').split(',').map((v) => v.trim().replace(/^W\//, ''));
+      if (validators.includes(found.etag) || validators.includes('*')) return res.status(304).end();
       const codings = acceptedCodings(req.get('accept-encoding'));
       const [coding, body] = found.br && codings.has('br') ? ['br', found.br] : found.gzip && codings.has('gzip') ? ['gzip', found.gzip] : [undefined, found.identity];
       if (coding) res.set('content-encoding', coding);
