@@ -366,7 +366,7 @@ export const ROUTES: RouteDoc[] = [
     roles: STAFF,
     body: { schema: req.emptyBodySchema, required: false },
     success: { status: 201, description: 'the session, and its CSRF token', schema: res.sessionSchema },
-    errors: [400, 401, 413, 415],
+    errors: [400, 401, 403, 413, 415],
   },
   {
     method: 'get',

@@ -53,7 +53,7 @@ describe('GET /openapi.json and /docs', () => {
       }
     }
     const actionPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/complaints/{id}/actions/'));
-    expect(actionPaths).toHaveLength(12);
+    expect(actionPaths).toHaveLength(13);
     for (const path of actionPaths) {
       const op = doc.paths[path].post;
       expect([path, Object.keys(op.responses)]).toEqual([path, expect.arrayContaining(['409', '422', '429'])]);
