@@ -57,7 +57,7 @@ describe('GET /openapi.json and /docs', () => {
     for (const path of actionPaths) {
       const op = doc.paths[path].post;
       expect([path, Object.keys(op.responses)]).toEqual([path, expect.arrayContaining(['409', '422', '429'])]);
-      const opsToo = ['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology'].some((a) => path.endsWith(`/${a}`));
+      const opsToo = ['note', 'claim', 'assign', 'retry', 'settle-by-hand', 'close-with-apology'].some((a) => path.endsWith(`/${a}`));
       expect([path, op['x-roles']]).toEqual([path, opsToo ? ['agent', 'expert', 'supervisor', 'ops'] : ['agent', 'expert', 'supervisor']]);
     }
     // One operation per action, each with its own body schema (no union a client must guess in).
