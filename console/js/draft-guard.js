@@ -15,16 +15,20 @@ export function hasDraft(formEl) {
   return [...formEl.querySelectorAll(TYPED)].some((el) => el.value.trim() !== '');
 }
 
-/** The change that matters most: a person's action over the engine's own steps, the newest first. */
-function changeSince(events, from, meId) {
-  const after = events.slice(from).filter((e) => e.actor !== meId);
+/** Where the case stood when a draft began: its event log and its notes (notes are not events). */
+const mark = (state) => ({ events: state.events.length, notes: state.notes.length });
+
+/** The change that matters most: a person's action over the engine's own steps, the newest one. */
+function changeSince(state, from, meId) {
+  const after = [...state.events.slice(from.events), ...state.notes.slice(from.notes)].filter((e) => e.actor !== meId);
   if (after.length === 0) return null;
   const people = after.filter((e) => e.actor && e.actor !== 'system');
-  return (people.length ? people : after)[(people.length ? people : after).length - 1];
+  const pick = people.length ? people : after;
+  return pick.reduce((a, b) => (Date.parse(b.at) >= Date.parse(a.at) ? b : a));
 }
 
 export function draftGuard(container, { me }) {
-  /** form id -> the number of case events when its draft began. */
+  /** form id -> where the case stood when its draft began. */
   const baseline = new Map();
   let state = null;
 
@@ -35,7 +39,7 @@ export function draftGuard(container, { me }) {
       baseline.delete(formEl.id);
       flag(formEl, null);
     } else if (!baseline.has(formEl.id)) {
-      baseline.set(formEl.id, state.events.length);
+      baseline.set(formEl.id, mark(state));
     }
   });
 
@@ -61,10 +65,10 @@ export function draftGuard(container, { me }) {
         flag(formEl, null);
         continue;
       }
-      if (!baseline.has(formEl.id)) baseline.set(formEl.id, next.events.length);
+      if (!baseline.has(formEl.id)) baseline.set(formEl.id, mark(next));
       // Kept in view even where the case no longer takes this action: the verdicts say why.
       formEl.hidden = false;
-      const change = changeSince(next.events, baseline.get(formEl.id), me.id);
+      const change = changeSince(next, baseline.get(formEl.id), me.id);
       if (!change) continue;
       const status = label('status', next.status);
       const at = shanghaiTime(change.at);

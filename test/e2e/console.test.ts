@@ -228,6 +228,8 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('#propose-reason').fill('支付机构账本显示扣款成功但页面提示失败，平台责任，退还 800 元');
     expect(await page.getByTestId('btn-propose').isEnabled()).toBe(true);
     await page.getByTestId('btn-propose').click();
+    // Money paid out cannot be taken back: the console asks first.
+    await page.getByTestId('confirm-yes').click();
     await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
     expect(await page.getByTestId('msg-propose').textContent()).toContain('¥800.00');
 
@@ -303,6 +305,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(await page.getByTestId('act-summary').textContent()).not.toContain('limit');
     await page.locator('#propose-reason').fill('fee above the 20% cap');
     await page.getByTestId('btn-propose').click();
+    await page.getByTestId('confirm-yes').click();
     await page.locator('[data-testid="msg-propose"].alert-danger').waitFor();
     const refusal = (await page.getByTestId('msg-propose').textContent())!;
     expect(refusal).toContain('Refused by the server (422)');
@@ -352,6 +355,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.getByTestId('pending-proposal').waitFor();
     expect(await page.getByTestId('btn-approve').isEnabled()).toBe(true);
     await page.getByTestId('btn-approve').click();
+    await page.getByTestId('confirm-yes').click();
     await waitForStatus(page, 'closed', 30_000);
     await page.locator('[data-testid="notification"][data-purpose="apology"]').first().waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'case-approved-en.png'), fullPage: true });
