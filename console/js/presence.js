@@ -7,7 +7,7 @@ export function renderPresence(el, viewers, me) {
   el.dataset.count = String(viewers.length);
   fill(
     el,
-    h('span', { class: 'presence-title' }, `${t('presence.title')}：`),
+    h('span', { class: 'presence-title' }, t('presence.title')),
     others.length === 0
       ? h('span', { class: 'hint', 'data-testid': 'presence-alone' }, t('presence.alone'))
       : h(

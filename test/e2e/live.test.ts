@@ -186,6 +186,22 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     await api('POST', `/complaints/${id}/actions/withdraw`, { body: { reason: 'test over' } });
   }, 90_000);
 
+  test('the home page’s view counts follow the server without a reload: claiming a case raises “my cases” on the open page', async () => {
+    const id = await paidCase('LH');
+    const page = await newPage(await newContext());
+    await signIn(page, 'agent');
+    const count = page.getByTestId('view-count-mine');
+    await count.waitFor();
+    const before = Number(await count.textContent());
+    let reloads = 0;
+    page.on('framenavigated', (frame) => frame === page.mainFrame() && reloads++);
+    expect((await api('POST', `/complaints/${id}/actions/claim`, { body: {} })).status).toBe(200);
+    await page.waitForFunction((n) => Number((globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('[data-testid="view-count-mine"]')?.textContent) > n, before, { timeout: 15_000 });
+    expect(reloads).toBe(0);
+    await page.screenshot({ path: path.join(SHOTS, 'live-home-counts.png') });
+    await api('POST', `/complaints/${id}/actions/withdraw`, { body: { reason: 'test over' } });
+  }, 60_000);
+
   test('the issue’s scenario: an agent drafts a refund, an expert closes the case; the draft is still there, flagged, and its submit disabled with the server’s verdict', async () => {
     const id = await paidCase('LD');
     const agent = await newPage(await newContext());
