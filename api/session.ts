@@ -149,6 +149,7 @@ export function sessionRouter(opts: SessionOptions): Router {
   });
 
   router.post('/session/end', async (req, res) => {
+    parse(emptyBodySchema, req.body ?? {});
     const session = await sessionOf(opts, req.get('cookie'));
     if (session) {
       refuseWithoutCsrf(opts.secret, session, req);
