@@ -11,6 +11,7 @@ import { DEFAULT_LIVE, LiveHub, type LiveOptions } from './live';
 import { MemoryPresence, type PresenceStore } from './presence';
 import { consoleFiles } from './static-files';
 import { liveRouter } from './routes/live';
+import { liveGauges } from './live-metrics';
 import { staffRouter } from './routes/staff';
 import { errorHandler, notFound, requireJsonBody } from './errors';
 import { methodNotAllowed } from './method-not-allowed';
@@ -126,6 +127,7 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   const sessions = { apiKeys: config.apiKeys, secret: config.sessionSecret, revocations: config.sessionRevocations ?? new MemoryRevocations() };
   app.use(sessionRouter(sessions));
   const hub = new LiveHub(client, config.presence ?? new MemoryPresence(), { ...DEFAULT_LIVE, ...config.live });
+  liveGauges(metrics, hub);
   app.use(authenticateStaff(sessions), meRouter(config), staffRouter(config.apiKeys), viewsRouter(svc), liveRouter(svc, hub), complaintsRouter(svc, metrics, tokens));
 
   app.use(notFound);

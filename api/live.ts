@@ -221,9 +221,13 @@ export class LiveHub {
     readonly opts: LiveOptions = DEFAULT_LIVE,
   ) {}
 
-  /** The number of watches running now: one per followed case and per person on a list page. */
-  get watches(): { cases: number; views: number } {
-    return { cases: this.cases.size, views: this.views.size };
+  /** Watches running now (one per followed case, one per person on a list page) and the streams they feed. */
+  get load(): { caseWatches: number; viewWatches: number; caseStreams: number; viewStreams: number } {
+    let caseStreams = 0;
+    let viewStreams = 0;
+    for (const w of this.cases.values()) caseStreams += w.followers.size;
+    for (const w of this.views.values()) viewStreams += w.streams.size;
+    return { caseWatches: this.cases.size, viewWatches: this.views.size, caseStreams, viewStreams };
   }
 
   async followCase(key: string, target: CaseTarget, stream: EventStream, viewer: Viewer): Promise<void> {
