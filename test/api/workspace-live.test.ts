@@ -228,3 +228,24 @@ describe('the console files', () => {
     }
   });
 });
+
+describe('the session cookie behind TLS', () => {
+  test('behind a TLS-terminating proxy the trusted hop says https, and the cookie is Secure', async () => {
+    const { inProcessApp } = await import('./support/in-process-app');
+    const server = http.createServer(inProcessApp({ trustProxy: 1 }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const behindTls = await fetch(`${base}/session`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.agent}`, 'x-forwarded-proto': 'https' } });
+      expect(behindTls.status).toBe(201);
+      expect(behindTls.headers.get('set-cookie')).toMatch(/; Secure/i);
+      expect(behindTls.headers.get('set-cookie')).toMatch(/SameSite=Strict/i);
+      const plain = await fetch(`${base}/session`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.agent}` } });
+      expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/i);
+      expect((await fetch(`${base}/session`, { method: 'POST', headers: { authorization: 'Bearer not-a-key' } })).status).toBe(401);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -202,6 +202,33 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     await api('POST', `/complaints/${id}/actions/withdraw`, { body: { reason: 'test over' } });
   }, 60_000);
 
+  test('when the stream ends (the server’s time limit, a proxy, a restart), it reconnects by itself and what changed meanwhile shows', async () => {
+    const id = await paidCase('LR');
+    const context = await newContext();
+    const page = await newPage(context);
+    await signIn(page, 'agent');
+    // The first stream ends at once, as the API ends every stream after its time limit; the next ones are the real server's.
+    let streams = 0;
+    await page.route(/\/complaints\/[^/]+\/live$/, async (route) => {
+      streams += 1;
+      if (streams === 1) return route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'retry: 3000\n\nevent: case\ndata: {"version":"first"}\n\n' });
+      return route.continue();
+    });
+    await page.goto(`${harness.apiUrl}/console/case.html?id=${id}`);
+    await page.getByTestId('case-status').waitFor();
+    await page.locator('[data-testid="live-status"][data-state="reconnecting"]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('live-status').textContent()).toContain('正在重连');
+    // Changed while this page had no stream.
+    expect((await api('POST', `/complaints/${id}/actions/note`, { key: KEYS.expert, body: { text: '断线期间的专家备注' } })).status).toBe(200);
+    await page.locator('[data-testid="live-status"][data-state="open"]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="note"]', { hasText: '断线期间的专家备注' }).waitFor({ timeout: 10_000 });
+    // And the new stream carries later changes.
+    expect((await api('POST', `/complaints/${id}/actions/note`, { key: KEYS.expert, body: { text: '重连之后的备注' } })).status).toBe(200);
+    await page.locator('[data-testid="note"]', { hasText: '重连之后的备注' }).waitFor({ timeout: 10_000 });
+    expect(streams).toBe(2);
+    await api('POST', `/complaints/${id}/actions/withdraw`, { body: { reason: 'test over' } });
+  }, 90_000);
+
   test('the issue’s scenario: an agent drafts a refund, an expert closes the case; the draft is still there, flagged, and its submit disabled with the server’s verdict', async () => {
     const id = await paidCase('LD');
     const agent = await newPage(await newContext());
