@@ -63,7 +63,8 @@ test('six viewers of one case are one watch, described once a tick; the watch st
   await new Promise((r) => setTimeout(r, windowMs));
   const calls = describes - from;
   console.log(`6 streams on one case for ${windowMs} ms at a ${POLL_MS} ms tick: ${calls} describe calls (one watch: ~${windowMs / POLL_MS}; one per viewer would be ~${(6 * windowMs) / POLL_MS})`);
-  expect(calls).toBeGreaterThanOrEqual(windowMs / POLL_MS / 2);
+  // At least a few ticks (a slow answer skips a tick, never doubles one), never one per viewer.
+  expect(calls).toBeGreaterThanOrEqual(3);
   expect(calls).toBeLessThanOrEqual(windowMs / POLL_MS + 2);
 
   for (const s of streams) s.close();

@@ -113,9 +113,13 @@ describe('live streams', () => {
       { id: 'expert-wang', name: '王强 (expert)', role: 'expert' },
     ]);
 
-    // Settled: history grows while the case reads its records; wait for a quiet second.
-    await new Promise((r) => setTimeout(r, 2_500));
-    const quiet = agent.events.filter((e) => e.event === 'case').length;
+    // History grows while the case reads its records and its first message is delivered: wait until it is quiet.
+    const versions = () => agent.events.filter((e) => e.event === 'case').length;
+    for (let last = versions(), quietSince = Date.now(), start = Date.now(); Date.now() - quietSince < 3_000 && Date.now() - start < 30_000; ) {
+      await new Promise((r) => setTimeout(r, 250));
+      if (versions() !== last) [last, quietSince] = [versions(), Date.now()];
+    }
+    const quiet = versions();
     // Refused (ops cannot note an open case): no history event, no push.
     expect((await api('POST', `/complaints/${id}/actions/note`, { key: KEYS.ops, body: { text: 'x' } })).status).toBe(422);
     await new Promise((r) => setTimeout(r, 2_000));
