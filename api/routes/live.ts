@@ -35,7 +35,13 @@ export function liveRouter(svc: ComplaintsService, hub: LiveHub): Router {
     }
     const user = req.user!;
     const stream = new EventStream(res, hub.opts.maxStreamMs);
-    await hub.followCase(id, target, stream, { id: user.id, name: user.name, role: user.role });
+    try {
+      await hub.followCase(id, target, stream, { id: user.id, name: user.name, role: user.role });
+    } catch (err) {
+      // The stream is open (its status is sent): say why it ends; the browser reconnects after its retry.
+      stream.send('unavailable', { error: (err as Error).message });
+      stream.end();
+    }
   });
   return router;
 }
