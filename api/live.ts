@@ -62,6 +62,10 @@ export class EventStream {
     if (!this.closed) this.res.write(`: ${text}\n\n`);
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   onClose(fn: () => void): void {
     this.closers.push(fn);
   }
@@ -238,14 +242,17 @@ export class LiveHub {
       watch.start();
     }
     const follower = { stream, viewer };
-    stream.onClose(() => {
+    const release = () => {
       void watch.leave(follower).catch(() => undefined);
       if (watch.followers.size === 0 && this.cases.get(key) === watch) {
         watch.stop();
         this.cases.delete(key);
       }
-    });
+    };
+    stream.onClose(release);
     await watch.join(follower);
+    // The browser went away while it was joining: its close came before the join, so leave again.
+    if (stream.isClosed) release();
   }
 
   followViews(viewer: Actor, stream: EventStream): void {
