@@ -72,8 +72,13 @@ export function toSignIn(reason) {
 }
 
 export async function signOut() {
+  const end = () => fetch('/session/end', { method: 'POST', headers: { 'x-csrf-token': csrfToken() ?? '' }, credentials: 'same-origin', cache: 'no-store' });
   try {
-    await fetch('/session/end', { method: 'POST', headers: { 'x-csrf-token': csrfToken() ?? '' }, credentials: 'same-origin', cache: 'no-store' });
+    // Another tab may have signed in again since this page read its token: read it and end that session.
+    if ((await end()).status === 403) {
+      await loadSession();
+      await end();
+    }
   } catch {
     // The cookie is cleared by the answer; without one the session still ends when it expires.
   }

@@ -350,6 +350,8 @@ describeBrowser('agent console (chromium, real stack)', () => {
 
     // The expert approves; the case settles and closes.
     await page.getByTestId('sign-out').click();
+    // Signing out asks the server first, then leaves the page.
+    await page.waitForURL(/signin\.html/);
     await signIn(page, 'expert');
     await openCase(page, complaintId);
     await page.getByTestId('pending-proposal').waitFor();
@@ -411,6 +413,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
 
       // Ops see the reason, the deadline in Beijing time and the three ways out.
       await page.getByTestId('sign-out').click();
+      await page.waitForURL(/signin\.html/);
       await signIn(page, 'ops');
       await openCase(page, complaintId);
       const panel = page.getByTestId('ops-panel');

@@ -208,18 +208,29 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     const page = await newPage(context);
     await signIn(page, 'agent');
     // The first stream ends at once, as the API ends every stream after its time limit; the next ones are the real server's.
+    // The reconnection waits at the gate until the test has changed the case.
     let streams = 0;
-    await page.route(/\/complaints\/[^/]+\/live$/, async (route) => {
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    // The case's stream only (the home page's counts stream is /complaints/views/live).
+    await page.route(/\/complaints\/(?!views\/)[^/]+\/live$/, async (route) => {
       streams += 1;
-      if (streams === 1) return route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'retry: 3000\n\nevent: case\ndata: {"version":"first"}\n\n' });
+      if (streams === 1) return route.fulfill({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'retry: 500\n\nevent: case\ndata: {"version":"first"}\n\n' });
+      await gate;
       return route.continue();
     });
     await page.goto(`${harness.apiUrl}/console/case.html?id=${id}`);
     await page.getByTestId('case-status').waitFor();
-    await page.locator('[data-testid="live-status"][data-state="reconnecting"]').waitFor({ timeout: 10_000 });
+    await page
+      .locator('[data-testid="live-status"][data-state="reconnecting"]')
+      .waitFor({ timeout: 10_000 })
+      .catch(async (err) => {
+        throw new Error(`${err.message}; streams asked: ${streams}; live status: ${await page.getByTestId('live-status').getAttribute('data-state')}`);
+      });
     expect(await page.getByTestId('live-status').textContent()).toContain('正在重连');
     // Changed while this page had no stream.
     expect((await api('POST', `/complaints/${id}/actions/note`, { key: KEYS.expert, body: { text: '断线期间的专家备注' } })).status).toBe(200);
+    openGate();
     await page.locator('[data-testid="live-status"][data-state="open"]').waitFor({ timeout: 10_000 });
     await page.locator('[data-testid="note"]', { hasText: '断线期间的专家备注' }).waitFor({ timeout: 10_000 });
     // And the new stream carries later changes.
