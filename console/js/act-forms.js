@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
+import { verdictText } from './verdicts.js';
 
 /** Text with a data-i18n key, so a language switch relabels it in place. */
 export const L = (tag, key, attrs = {}) => h(tag, { ...attrs, 'data-i18n': key }, t(key));
@@ -56,7 +57,9 @@ export function actionRunner({ complaintId, onDone, afterEach }) {
       onDone();
     } catch (err) {
       const issues = (err.body?.issues ?? []).map((i) => `${(i.path ?? []).join('.')}: ${i.message}`).join('; ');
-      message(formEl, 'error', t('act.refused', { status: err.status, message: err.message + (issues ? ` (${issues})` : '') }));
+      // A refusal with a known code is worded in the UI language; otherwise the server's own sentence.
+      const said = err.body?.code ? verdictText({ allowed: false, code: err.body.code, params: err.body.params, reason: err.message }) : err.message;
+      message(formEl, 'error', t('act.refused', { status: err.status, message: said + (issues ? ` (${issues})` : '') }));
     } finally {
       afterEach();
     }

@@ -53,6 +53,12 @@ const WORDING = {
   hold_first: [[], () => t('why.holdFirst')],
   owned_by_me: [[], () => t('why.ownedByMe')],
   opening: [[], () => t('why.opening')],
+  assignee_read_only: [[], () => t('why.assigneeReadOnly')],
+  assignee_below_level: [['caseLevel'], (p) => t('why.assigneeBelowLevel', { caseLevel: p.caseLevel, caseRole: level(p.caseLevel) })],
+  assignee_not_ops: [[], () => t('why.assigneeNotOps')],
+  owned_by_assignee: [[], () => t('why.ownedByAssignee')],
+  no_assignee: [[], () => t('assign.choose')],
+  unknown_assignee: [[], () => t('why.unknownAssignee')],
 };
 
 export const WORDED_CODES = Object.keys(WORDING);

@@ -168,7 +168,14 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     expect(reloads).toBe(0);
     await agent.screenshot({ path: path.join(SHOTS, 'live-agent-sees-expert.png'), fullPage: true });
 
-    // The case goes to the expert by name, and the agent's page says so at once.
+    // Ops cannot own a case being decided: the refusal is worded in Chinese, not the server's English.
+    await expert.getByTestId('assign-to').selectOption('ops-chen');
+    await expert.getByTestId('btn-assign').click();
+    const refusal = expert.locator('[data-testid="msg-owner"].alert-danger');
+    await refusal.waitFor();
+    expect(await refusal.textContent()).toContain('运维人员只读，不能负责正在处理的案件');
+    expect(await refusal.textContent()).not.toMatch(/read-only|cannot/);
+    // The case goes to a supervisor by name, and the agent's page says so at once.
     await expert.getByTestId('assign-to').selectOption('supervisor-zhao');
     await expert.getByTestId('btn-assign').click();
     await expert.locator('[data-testid="msg-owner"].alert-ok').waitFor();
