@@ -4,7 +4,15 @@ import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { codecRouter } from './routes/codec';
-import { authenticate, type ApiKeys } from './auth';
+import type { ApiKeys } from './auth';
+import { authenticateStaff, sessionRouter } from './session';
+import { MemoryRevocations, type SessionRevocations } from './session-store';
+import { DEFAULT_LIVE, LiveHub, type LiveOptions } from './live';
+import { MemoryPresence, type PresenceStore } from './presence';
+import { consoleFiles } from './static-files';
+import { liveRouter } from './routes/live';
+import { liveGauges } from './live-metrics';
+import { staffRouter } from './routes/staff';
 import { errorHandler, notFound, requireJsonBody } from './errors';
 import { methodNotAllowed } from './method-not-allowed';
 import { createMetrics, httpMetrics } from './metrics';
@@ -55,6 +63,12 @@ export interface ApiConfig {
   alipay?: AlipayNotifyConfig;
   /** DingTalk / Feishu approval event verification and the rails that name an instance's order. */
   oaEvents?: OaEventsConfig;
+  /** Signed-out console sessions; in the process unless replicas share Redis. */
+  sessionRevocations?: SessionRevocations;
+  /** Who has which case open; in the process unless replicas share Redis. */
+  presence?: PresenceStore;
+  /** Live stream timings (tests shorten them). */
+  live?: Partial<LiveOptions>;
   /** Reply templates and the SMS rail the previews render for; from the environment when absent. */
   composer?: ComposerDeps;
 }
@@ -67,7 +81,7 @@ function composerFromEnv(): ComposerDeps {
 /** Routes and error handling, no listen(): tests and the server both build it. */
 export function createApp({ client, config }: { client: Client; config: ApiConfig }): express.Express {
   const app = express();
-  const svc = { client, taskQueue: config.taskQueue, intakeAnswerMs: config.intakeAnswerMs ?? 3_000, hashPhone: phoneHasher(config.phoneHashSecret) };
+  const svc = { client, taskQueue: config.taskQueue, intakeAnswerMs: config.intakeAnswerMs ?? 3_000, hashPhone: phoneHasher(config.phoneHashSecret), staff: config.apiKeys };
   const metrics = createMetrics(client);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy ?? false);
@@ -111,7 +125,7 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.use(express.json({ limit: '64kb' }));
 
   // The console is static files: same origin, no build step, works offline.
-  app.use('/console', express.static(path.join(__dirname, '..', 'console'), { index: 'index.html' }));
+  app.use('/console', consoleFiles(path.join(__dirname, '..', 'console')));
   app.get('/', (_req, res) => res.redirect('/console/'));
 
   app.get('/healthz', (_req, res) => {
@@ -120,7 +134,11 @@ export function createApp({ client, config }: { client: Client; config: ApiConfi
   app.use(metricsRouter(metrics), docsRouter({ codecOpen: config.developmentKeys }));
 
   const tokens = pageTokens(pageTokenKey(config.pageTokenSecret));
-  app.use(authenticate(config.apiKeys), meRouter(config), viewsRouter(svc), complaintsRouter(svc, metrics, tokens), composerRouter(svc, config.composer ?? composerFromEnv()));
+  const sessions = { apiKeys: config.apiKeys, secret: config.sessionSecret, revocations: config.sessionRevocations ?? new MemoryRevocations() };
+  app.use(sessionRouter(sessions));
+  const hub = new LiveHub(client, config.presence ?? new MemoryPresence(), { ...DEFAULT_LIVE, ...config.live });
+  liveGauges(metrics, hub);
+  app.use(authenticateStaff(sessions), meRouter(config), staffRouter(config.apiKeys), viewsRouter(svc), liveRouter(svc, hub), complaintsRouter(svc, metrics, tokens), composerRouter(svc, config.composer ?? composerFromEnv()));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -27,6 +27,7 @@ import { HttpProblem } from './errors';
 import { closedVerdicts } from '../domain/case/machine';
 import { intakeKeyReused } from '../domain/case/opening';
 import type { PhoneHasher } from './phone-hash';
+import type { ApiKeys } from './auth';
 
 const grpcStatus = { INVALID_ARGUMENT: 3, NOT_FOUND: 5 } as const;
 
@@ -37,6 +38,8 @@ export interface ComplaintsService {
   intakeAnswerMs: number;
   /** The customer's phone as visibility holds it: a keyed hash, never the number. */
   hashPhone: PhoneHasher;
+  /** The staff directory, for actions that name a person (assign). */
+  staff?: ApiKeys;
 }
 
 /** The case exists but its worker has not answered yet: the client fetches the state later. */

@@ -160,3 +160,14 @@ export const allowedSchema = z.object({
   limitFen: z.number().int().optional(),
   forApproval: verdictSchema.optional(),
 });
+
+/** The console's session: who it is and the CSRF token its state-changing requests carry. */
+export const sessionSchema = z.object({
+  user: z.object({ id: z.string(), role: z.enum(STAFF_ROLES), name: z.string() }),
+  csrfToken: z.string().describe('send it as X-CSRF-Token on every POST made with the session cookie'),
+  expiresAt: isoTime,
+});
+
+export const staffListSchema = z.object({
+  staff: z.array(z.object({ id: z.string(), name: z.string(), role: z.enum(STAFF_ROLES), level: level.nullable() })),
+});

@@ -49,6 +49,7 @@ export const actionSchemas = {
   withdraw: z.object({ reason }).strict(),
   note: z.object({ text: reason }).strict(),
   claim: z.object({}).strict(),
+  assign: z.object({ assigneeId: z.string().min(1).max(64).describe('the staff id of the person to own the case (GET /staff)') }).strict(),
   retry: z.object({}).strict(),
   'settle-by-hand': z.object({ note: reason }).strict(),
   'close-with-apology': z.object({ reason }).strict(),

@@ -6,6 +6,9 @@ import { dataConverter, payloadCodec } from '../codec/data-converter';
 import { createApp } from './app';
 import { parseApiKeys } from './auth';
 import { webhookStores } from './webhook-stores';
+import { consoleRedis, MemoryRevocations, RedisRevocations } from './session-store';
+import { DEFAULT_LIVE } from './live';
+import { MemoryPresence, RedisPresence } from './presence';
 import { pem } from '../activities/rails/payment/from-env';
 import type { AlipayNotifyConfig, WechatPayNotifyConfig } from './routes/payment-notifications';
 import { oaEventsConfigFromEnv } from './routes/oa-events';
@@ -19,6 +22,8 @@ export async function startApi(env: Env): Promise<ApiServer> {
   assertProductionReady(env, 'api');
   const apiKeys = parseApiKeys(env.API_KEYS);
   const stores = await webhookStores(env.REDIS_URL);
+  // Replicas sharing Redis share signed-out sessions and who has which case open.
+  const redis = await consoleRedis(env.REDIS_URL);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverter(env) });
   const app = createApp({
@@ -33,6 +38,8 @@ export async function startApi(env: Env): Promise<ApiServer> {
       pageTokenSecret: env.PAGE_TOKEN_SECRET,
       phoneHashSecret: env.PHONE_HASH_SECRET,
       webhookStores: stores,
+      sessionRevocations: redis ? new RedisRevocations(redis) : new MemoryRevocations(),
+      presence: redis ? new RedisPresence(redis, DEFAULT_LIVE.presenceTtlMs) : new MemoryPresence(),
       intakeAnswerMs: env.INTAKE_ANSWER_TIMEOUT_MS,
       driverWebhookRatePerMinute: env.WEBHOOK_RATE_PER_ADDRESS,
       driverRatePerMinute: env.WEBHOOK_RATE_PER_DRIVER,
@@ -52,9 +59,13 @@ export async function startApi(env: Env): Promise<ApiServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     async close() {
+      // Requests in flight get a moment to finish; open live streams never end by themselves, so they are cut then.
+      const cut = setTimeout(() => server.closeAllConnections(), 2_000);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      clearTimeout(cut);
       await connection.close();
       await stores.close();
+      await redis?.quit().catch(() => redis.disconnect());
     },
   };
 }

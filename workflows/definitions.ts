@@ -80,6 +80,12 @@ export const withdrawUpdate = defineUpdate<{ status: Status }, [ReasonArgs]>('wi
 export const addNoteUpdate = defineUpdate<{ notes: number }, [NoteArgs]>('addNote');
 /** The acting person takes the case from its level's queue: the level's owner is then a person. */
 export const claimUpdate = defineUpdate<{ owner: string }, [ActorArgs]>('claim');
+export interface AssignArgs extends ActorArgs {
+  /** Resolved by the API from its staff directory: the client names a person, never their role. */
+  assignee: { id: string; role: string };
+}
+/** The case goes to a named person, within the ladder's rules (domain/case/actions.ts). */
+export const assignUpdate = defineUpdate<{ owner: string }, [AssignArgs]>('assign');
 /** Ops (or a supervisor) run a refused step again now. */
 export const retryStepUpdate = defineUpdate<{ status: Status }, [ActorArgs]>('retryStep');
 /** Ops record that the refused money was paid outside the engine; the case goes on to its apology. */
@@ -98,6 +104,7 @@ export const ACTION_UPDATES = {
   withdraw: withdrawUpdate,
   note: addNoteUpdate,
   claim: claimUpdate,
+  assign: assignUpdate,
   retry: retryStepUpdate,
   'settle-by-hand': settleByHandUpdate,
   'close-with-apology': closeWithApologyUpdate,

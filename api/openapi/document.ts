@@ -11,8 +11,9 @@ type Json = Record<string, any>;
 export const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'invalid input: malformed JSON, a field that fails the schema (issues lists them), a bad id or query parameter',
   401: 'missing or unknown API key; for the webhook: missing or bad signature, stale timestamp or replayed nonce',
-  403: 'the role may not do this (ops are read-only)',
+  403: 'the role may not do this (ops are read-only); with the console session cookie: a change without its X-CSRF-Token (type CsrfRejected)',
   404: 'no such complaint (or no voucher for this kind of case)',
+  406: 'a server-sent events stream asked for without Accept: text/event-stream',
   409: 'the case is not in a state that allows this (type InvalidState)',
   413: 'request body larger than 64 kB',
   415: 'request body is not application/json',

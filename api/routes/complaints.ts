@@ -5,6 +5,7 @@ import { ACTION_UPDATES, customerRepliedSignal, escalateUpdate, opsRetrySignal }
 import { actorOf, CASE_WORKERS, requireRole, STAFF } from '../auth';
 import { actionProblem, asProblem, complaintState, handleFor, hashOf, locate, openComplaint, type ComplaintsService } from '../complaints-service';
 import { HttpProblem, parse } from '../errors';
+import { assigneeArgs } from '../assignee';
 import { timelineFromEvents } from '../history';
 import { decodedHistoryPage } from '../history-source';
 import type { ApiMetrics } from '../metrics';
@@ -131,7 +132,7 @@ export function complaintsRouter(svc: ComplaintsService, metrics: ApiMetrics, to
       // Actions without fields take an absent body as {}; the others need theirs.
       const body = parse(actionSchemas[action], req.body === undefined && FIELDLESS_ACTIONS.has(action) ? {} : req.body);
       // The acting user travels in the Update's arguments, so history shows who did it.
-      const args = { ...body, actor: actorOf(req.user!) };
+      const args = { ...body, ...assigneeArgs(svc.staff, action, body), actor: actorOf(req.user!) };
       try {
         const result = await (await handleFor(svc, id)).executeUpdate(ACTION_UPDATES[action] as typeof escalateUpdate, { args: [args as never] });
         metrics.agentActions.inc({ action, result: 'ok' });

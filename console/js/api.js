@@ -1,5 +1,5 @@
-/** Every call to the API: same origin, the bearer key, JSON in and out, refusals as ApiError. */
-import { getKey, signOut } from './session.js';
+/** Every call to the API: same origin, the session cookie and its CSRF token, JSON in and out, refusals as ApiError. */
+import { csrfToken, loadSession, toSignIn } from './session.js';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -9,14 +9,15 @@ export class ApiError extends Error {
   }
 }
 
-export async function api(method, path, body, { allowUnauthorized = false } = {}) {
+const SAFE = new Set(['GET', 'HEAD']);
+
+async function send(method, path, body) {
   const headers = { accept: 'application/json' };
-  const key = getKey();
-  if (key) headers.authorization = `Bearer ${key}`;
+  if (!SAFE.has(method)) headers['x-csrf-token'] = csrfToken() ?? '';
   if (body !== undefined) headers['content-type'] = 'application/json';
   let res;
   try {
-    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store', credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, { error: 'network error: the API did not answer' });
   }
@@ -27,8 +28,18 @@ export async function api(method, path, body, { allowUnauthorized = false } = {}
   } catch {
     data = { error: text.slice(0, 300) };
   }
+  return { res, data };
+}
+
+export async function api(method, path, body, { allowUnauthorized = false } = {}) {
+  let { res, data } = await send(method, path, body);
+  if (res.status === 403 && data?.type === 'CsrfRejected') {
+    // The session was renewed in another tab (a new sign-in): read its token once and try again.
+    await loadSession();
+    ({ res, data } = await send(method, path, body));
+  }
   if (res.status === 401 && !allowUnauthorized) {
-    signOut('expired');
+    toSignIn('expired');
     throw new ApiError(401, data);
   }
   if (!res.ok) throw new ApiError(res.status, data);

@@ -7,7 +7,7 @@ import { startTicker } from './countdown.js';
 
 export async function boot(active) {
   applyI18n(document);
-  if (!requireSignIn()) return new Promise(() => {});
+  if (!(await requireSignIn())) return new Promise(() => {});
   let me;
   try {
     me = await loadMe();

@@ -12,6 +12,9 @@ import { amountProbe } from './amount-probe.js';
 import { L, actionRunner, answered, button, form, need, message, showVerdict, textField } from './act-forms.js';
 import { mountOpsPanel } from './ops-panel.js';
 import { mountComposer } from './composer.js';
+import { ownerForm } from './assign-panel.js';
+import { draftGuard, hasDraft } from './draft-guard.js';
+import { confirmIrreversible } from './irreversible.js';
 
 const KINDS = ['compensation', 'goodwill', 'cancellation'];
 const level = (n) => label('levelRole', n);
@@ -47,12 +50,14 @@ export function mountActions(container, { me, complaintId, onDone }) {
     h('div', { class: 'act-row' }, button('resolve', 'act.resolve'), button('reject', 'act.reject'), button('withdraw', 'act.withdraw')),
   );
   const note = form('note', 'act.note.title', textField('note-text', 'act.noteText'), button('note', 'act.note.submit'));
-  const forms = [reply, approve, propose, escalate, requestInfo, decide, note];
+  const owner = ownerForm({ me });
+  const forms = [reply, approve, propose, escalate, requestInfo, decide, note, owner.form];
 
   fill(container, L('h2', 'act.title'), summary, notice, opsHost, ...forms);
 
   const run = actionRunner({ complaintId, onDone, afterEach: () => state && update(state) });
   const ops = mountOpsPanel(opsHost, { run });
+  const drafts = draftGuard(container, { me });
   const value = (id) => container.querySelector(`#${id}`).value.trim();
   const amountFen = () => (value('propose-amount') === '' ? null : yuanToFen(value('propose-amount')));
   const proposeBtn = container.querySelector('button[data-action="propose"]');
@@ -110,19 +115,23 @@ export function mountActions(container, { me, complaintId, onDone }) {
 
   const settled = (r) => (r.settled ? t('act.settled', { refund: fen(r.refundFen), fee: fen(r.feeFen) }) : t('act.pending', { level: r.pendingLevel, role: level(r.pendingLevel) }));
 
-  function submitProposal(forApproval) {
+  async function submitProposal(forApproval) {
     const amount = amountFen();
     if (amount === null) return message(propose, 'error', t('why.enterAmount'));
     const reason = value('propose-reason');
     if (!need(propose, reason, 'act.needReason')) return;
     if (!previewFirst(propose, composers.propose, 'propose-settlement', forApproval ? 'forApproval' : 'propose')) return;
+    // Within my authority the money moves at once: that cannot be taken back.
+    if (!forApproval && !(await confirmIrreversible('settle', { amountFen: amount }))) return;
     void run(propose, 'actions/propose-settlement', proposalBody(forApproval), cleared(composers.propose, settled));
   }
 
   const handlers = {
     propose: () => submitProposal(false),
     forApproval: () => submitProposal(true),
-    approve: () => void run(approve, 'actions/approve-settlement', {}, settled),
+    approve: async () => {
+      if (await confirmIrreversible('approve', { amountFen: state?.pendingProposal?.refundFen })) void run(approve, 'actions/approve-settlement', {}, settled);
+    },
     escalate: () => {
       const reason = value('escalate-reason');
       if (need(escalate, reason, 'act.needReason')) void run(escalate, 'actions/escalate', { reason }, (r) => t('act.escalated', { level: r.level, role: level(r.level), deadline: shanghaiTime(r.deadline) }));
@@ -141,11 +150,13 @@ export function mountActions(container, { me, complaintId, onDone }) {
     },
   };
   for (const action of ['resolve', 'reject', 'withdraw']) {
-    handlers[action] = () => {
+    handlers[action] = async () => {
       const reason = value('decide-reason');
-      if (need(decide, reason, 'act.needReason') && previewFirst(decide, composers.decide, action)) void run(decide, `actions/${action}`, { reason }, cleared(composers.decide, (r) => t('act.decided', { status: label('status', r.status) })));
+      if (need(decide, reason, 'act.needReason') && previewFirst(decide, composers.decide, action) && (await confirmIrreversible(action))) void run(decide, `actions/${action}`, { reason }, cleared(composers.decide, (r) => t('act.decided', { status: label('status', r.status) })));
     };
   }
+
+  Object.assign(handlers, owner.handlers(run));
 
   container.addEventListener('click', (event) => {
     const action = event.target.closest('button[data-action]')?.dataset.action;
@@ -223,7 +234,8 @@ export function mountActions(container, { me, complaintId, onDone }) {
       const serverSays = names.map((name) => (name === 'propose' || name === 'forApproval' ? general : v[name]));
       // A form no one of my role may ever use (read-only for me) is not shown at all: ops see what ops can do.
       const neverMine = serverSays.every((x) => !x.allowed && x.code === 'read_only');
-      f.hidden = ((serverSays.every((x) => !x.allowed) && serverSays.some(refusedForState)) || neverMine) && !answered(f);
+      // A draft is never put away: it stays in view, flagged, with the verdict on its buttons.
+      f.hidden = ((serverSays.every((x) => !x.allowed) && serverSays.some(refusedForState)) || neverMine) && !answered(f) && !hasDraft(f);
     }
     for (const [name, verdict] of Object.entries(v)) showVerdict(container, name, verdict, verdict.local ? verdict.text : verdictText(verdict));
     // One reason is enough when every button in a row says the same thing.
@@ -238,6 +250,8 @@ export function mountActions(container, { me, complaintId, onDone }) {
       for (const input of f.querySelectorAll('textarea')) input.disabled = blocked;
     }
     for (const input of propose.querySelectorAll('input, textarea, select')) input.disabled = !general.allowed;
+    owner.update(state);
+    drafts.update(state);
   }
 
   onLangChange(() => state && update(state));

@@ -10,16 +10,16 @@ import { renderDeadlines, renderEvidence, renderFacts, renderHead, renderMoney }
 import { renderLevels, renderNotes, renderNotifications, renderTimeline } from './case-track.js';
 import { mountActions } from './case-actions.js';
 import { renderContext } from './case-context.js';
+import { follow } from './live.js';
+import { renderPresence } from './presence.js';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
-const BUSY_STATUSES = new Set(['received', 'settling', 'apologizing']);
 
 let me;
 let actions;
 let state = null;
 let fingerprint = '';
 let timeline = { entries: [], fromHistory: false, error: null };
-let fastUntil = 0;
 let loading = false;
 let again = false;
 
@@ -90,13 +90,19 @@ async function refresh(force = false) {
   }
 }
 
-function schedule() {
-  const busy = !state || BUSY_STATUSES.has(state.status) || Date.now() < fastUntil;
-  const delay = busy ? 1000 : state.status === 'closed' ? 30_000 : 5000;
-  setTimeout(async () => {
-    if (document.visibilityState === 'visible' || busy) await refresh();
-    schedule();
-  }, delay);
+/** The server pushes when the case changes (and who has it open); the page reads it then, never on a timer. */
+function goLive() {
+  const status = $('#live-status');
+  follow(`/complaints/${encodeURIComponent(id)}/live`, {
+    case: () => void refresh(),
+    presence: ({ viewers }) => renderPresence($('#presence'), viewers ?? [], me),
+    onState(now) {
+      status.dataset.state = now;
+      status.textContent = now === 'open' ? t('live.on') : t('live.reconnecting');
+      // After a break, whatever changed meanwhile is read at once.
+      if (now === 'open') void refresh();
+    },
+  });
 }
 
 function showFlash() {
@@ -130,15 +136,12 @@ async function main() {
   actions = mountActions($('#actions'), {
     me,
     complaintId: id,
-    onDone: () => {
-      fastUntil = Date.now() + 20_000;
-      void refresh(true);
-    },
+    onDone: () => void refresh(true),
   });
   onLangChange(render);
   $('#refresh').addEventListener('click', () => void refresh(true));
   await refresh(true);
-  schedule();
+  goLive();
 }
 
 void main();

@@ -1,5 +1,9 @@
 /** The language switch: Chinese by default, English on request; the choice is remembered. */
-import { MESSAGES } from './messages.js';
+import { MESSAGES as BASE } from './messages.js';
+import { LIVE_MESSAGES } from './messages-live.js';
+
+/** The workspace's live parts (session, presence, drafts, assignment) keep their wording in their own file. */
+const MESSAGES = { zh: { ...BASE.zh, ...LIVE_MESSAGES.zh }, en: { ...BASE.en, ...LIVE_MESSAGES.en } };
 
 const STORAGE_KEY = 'console.lang';
 

@@ -1,5 +1,4 @@
-/** Sign in with a pasted API key or a development role; the key stays in sessionStorage. */
-import { api, ApiError } from './api.js';
+/** Sign in with a pasted API key or a development role: the key is traded for the session cookie once. */
 import { h, fill, $ } from './dom.js';
 import { applyI18n, getLang, label, onLangChange, setLang, t } from './i18n.js';
 import { DEV_KEYS, signIn } from './session.js';
@@ -43,16 +42,10 @@ async function submit(event) {
     return;
   }
   const role = picked && DEV_KEYS[picked] === key ? picked : null;
-  signIn(key, role);
-  try {
-    await api('GET', '/me', undefined, { allowUnauthorized: true });
-  } catch (err) {
-    if (!(err instanceof ApiError) || err.status !== 404) {
-      sessionStorage.clear();
-      error.textContent = err.status === 401 ? t('signin.unknownKey') : `${t('signin.failed')}: ${err.message}`;
-      return;
-    }
-    // No /me yet: the key is valid (a bad one is a 401); the header shows the picked role.
+  const answer = await signIn(key, role).catch(() => ({ ok: false, status: 0, error: t('signin.noAnswer') }));
+  if (!answer.ok) {
+    error.textContent = answer.status === 401 ? t('signin.unknownKey') : `${t('signin.failed')}: ${answer.error}`;
+    return;
   }
   await openCodecSession(key);
   location.assign(nextPage());
@@ -73,11 +66,12 @@ async function openCodecSession(key) {
 function init() {
   applyI18n(document);
   const reason = new URLSearchParams(location.search).get('reason');
-  if (reason === 'expired') {
+  const notices = { expired: 'signin.expired', elsewhere: 'signin.elsewhere' };
+  if (notices[reason]) {
     const notice = $('#notice');
     notice.hidden = false;
-    notice.dataset.i18n = 'signin.expired';
-    notice.textContent = t('signin.expired');
+    notice.dataset.i18n = notices[reason];
+    notice.textContent = t(notices[reason]);
   }
   renderRoles();
   onLangChange(renderRoles);

@@ -17,6 +17,7 @@ export const BUTTON_OF = {
   withdraw: 'withdraw',
   note: 'note',
   claim: 'claim',
+  assign: 'assign',
   retry: 'retry',
   'settle-by-hand': 'settleByHand',
   'close-with-apology': 'closeWithApology',
@@ -53,6 +54,12 @@ const WORDING = {
   owned_by_me: [[], () => t('why.ownedByMe')],
   opening: [[], () => t('why.opening')],
   asks_for_proof: [[], () => t('comp.refusedProof')],
+  assignee_read_only: [[], () => t('why.assigneeReadOnly')],
+  assignee_below_level: [['caseLevel'], (p) => t('why.assigneeBelowLevel', { caseLevel: p.caseLevel, caseRole: level(p.caseLevel) })],
+  assignee_not_ops: [[], () => t('why.assigneeNotOps')],
+  owned_by_assignee: [[], () => t('why.ownedByAssignee')],
+  no_assignee: [[], () => t('assign.choose')],
+  unknown_assignee: [[], () => t('why.unknownAssignee')],
 };
 
 export const WORDED_CODES = Object.keys(WORDING);

@@ -217,6 +217,21 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
       ctx.reply = { owner: s.owner };
     },
   },
+  assign: {
+    guard(ctx, actor) {
+      mayHandOn(ctx, actor);
+    },
+    apply(ctx, actor, args) {
+      mayHandOn(ctx, actor);
+      const s = ctx.s;
+      const to = assigneeOf(ctx, args);
+      s.owner = to.id;
+      const visit = s.levels[s.levels.length - 1];
+      if (visit && s.status !== 'needs_manual') visit.owner = to.id;
+      record(ctx, actor.id, 'assigned', `${s.status === 'needs_manual' ? 'ops work' : `level ${s.level}`} assigned to ${to.id} by ${actor.id}`);
+      ctx.reply = { owner: s.owner };
+    },
+  },
   retry: {
     guard: opsOrSupervisor,
     apply(ctx, actor) {
@@ -255,6 +270,39 @@ export const ACTION_DEFS: Record<ActionName, ActionDef> = {
     },
   },
 };
+
+/** Who may hand a case to someone: whoever may claim it (ops work: ops or a supervisor; else someone who can act at its level). */
+function mayHandOn(ctx: Ctx, actor: Actor): void {
+  const role = staff(actor);
+  if (ctx.s.status === 'needs_manual') {
+    if (role !== 'ops' && role !== 'supervisor') refuse('permission', 'a case that needs a person belongs to ops or a supervisor', { byLevel: 3, code: 'ops_only' });
+  } else {
+    deciding(ctx, actor);
+  }
+}
+
+/**
+ * The person a case may go to: ops work to ops or a supervisor; a case being decided to someone
+ * who can act at its level (an agent's case to an agent or above, never down the ladder).
+ */
+function assigneeOf(ctx: Ctx, args: Record<string, unknown>): { id: string; role: StaffRole } {
+  const to = args.assignee as { id?: unknown; role?: unknown } | undefined;
+  if (!to || typeof to.id !== 'string' || !to.id || typeof to.role !== 'string') refuse('input', 'say whom to assign the case to', { code: 'no_assignee' });
+  const id = to.id;
+  const role = to.role as StaffRole;
+  const s = ctx.s;
+  if (s.owner === id) refuse('state', `the case is already owned by ${id}`, { code: 'owned_by_assignee', params: { assignee: id } });
+  if (s.status === 'needs_manual') {
+    if (role !== 'ops' && role !== 'supervisor') refuse('input', `ops work goes to ops or a supervisor; ${id} is a ${role}`, { code: 'assignee_not_ops', params: { assignee: id } });
+    return { id, role };
+  }
+  const theirs = ROLE_LEVEL[role];
+  if (theirs === undefined) refuse('input', `${id} is read-only (${role}) and cannot own a case being decided`, { code: 'assignee_read_only', params: { assignee: id } });
+  if (theirs < s.level) {
+    refuse('input', `${id} works at level ${theirs}; this case is at level ${s.level}`, { code: 'assignee_below_level', params: { assignee: id, assigneeLevel: theirs, caseLevel: s.level } });
+  }
+  return { id, role };
+}
 
 function decision(kind: 'resolve' | 'reject', empty: string): ActionDef {
   return {

@@ -14,14 +14,15 @@ export const ACTIONS = [
   'withdraw',
   'note',
   'claim',
+  'assign',
   'retry',
   'settle-by-hand',
   'close-with-apology',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
-/** What ops may ask for at all: they annotate, claim and unstick cases, they never decide them. */
-export const OPS_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
+/** What ops may ask for at all: they annotate, claim, hand on and unstick cases, they never decide them. */
+export const OPS_ACTIONS: ReadonlySet<ActionName> = new Set<ActionName>(['note', 'claim', 'assign', 'retry', 'settle-by-hand', 'close-with-apology']);
 
 export interface IntakeArgs {
   intakeId: string;

@@ -53,11 +53,11 @@ describe('GET /openapi.json and /docs', () => {
       }
     }
     const actionPaths = Object.keys(doc.paths).filter((p) => p.startsWith('/complaints/{id}/actions/'));
-    expect(actionPaths).toHaveLength(12);
+    expect(actionPaths).toHaveLength(13);
     for (const path of actionPaths) {
       const op = doc.paths[path].post;
       expect([path, Object.keys(op.responses)]).toEqual([path, expect.arrayContaining(['409', '422', '429'])]);
-      const opsToo = ['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology'].some((a) => path.endsWith(`/${a}`));
+      const opsToo = ['note', 'claim', 'assign', 'retry', 'settle-by-hand', 'close-with-apology'].some((a) => path.endsWith(`/${a}`));
       expect([path, op['x-roles']]).toEqual([path, opsToo ? ['agent', 'expert', 'supervisor', 'ops'] : ['agent', 'expert', 'supervisor']]);
     }
     // One operation per action, each with its own body schema (no union a client must guess in).

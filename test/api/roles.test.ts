@@ -13,7 +13,7 @@ async function openInvestigating(orderId: string, over: Record<string, unknown> 
 describe('roles and authority', () => {
   test('ops never decide: every deciding action, intake and customer reply is a 403 that changes nothing; their own actions wait for a case that needs them; reads are allowed', async () => {
     const id = await openInvestigating(uniqueOrderId('OPS'));
-    const opsOwn = new Set(['note', 'claim', 'retry', 'settle-by-hand', 'close-with-apology']);
+    const opsOwn = new Set(['note', 'claim', 'assign', 'retry', 'settle-by-hand', 'close-with-apology']);
     for (const [action, body] of Object.entries(ACTIONS)) {
       const res = await api('POST', `/complaints/${id}/actions/${action}`, { key: KEYS.ops, body });
       if (opsOwn.has(action)) expect([action, res.status >= 400 && res.status < 500 && res.status !== 403]).toEqual([action, true]);

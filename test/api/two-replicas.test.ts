@@ -5,7 +5,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startRedis, type RedisProcess } from '../../scripts/redis';
-import { harness, uniqueOrderId } from '../harness/client';
+import { harness, KEYS, openComplaint, uniqueOrderId, untilState } from '../harness/client';
+import { openSse } from './support/sse';
 import { driverReportBody, signedHeaders } from './support/driver';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -83,3 +84,24 @@ test('the per-address limit counts across replicas', async () => {
   expect(firstLimited).toBeGreaterThan(500);
   expect(firstLimited).toBeLessThanOrEqual(600);
 });
+
+test('people on two replicas see each other on a case, and a session signed out on one is refused by the other', async () => {
+  const [a, b] = replicas;
+  const { id } = await openComplaint();
+  await untilState(id, (s) => s.status === 'investigating');
+  const onA = await openSse(`${a!.url}/complaints/${id}/live`, { authorization: `Bearer ${KEYS.agent}` });
+  const onB = await openSse(`${b!.url}/complaints/${id}/live`, { authorization: `Bearer ${KEYS.expert}` });
+  const both = (e: { event: string; data: any }) => e.event === 'presence' && e.data.viewers.map((v: { id: string }) => v.id).join() === 'agent-li,expert-wang';
+  await onA.seen(both, 15_000, 'the expert on replica B, seen from A');
+  await onB.seen(both, 15_000, 'the agent on replica A, seen from B');
+  onA.close();
+  onB.close();
+
+  const signIn = await fetch(`${a!.url}/session`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.agent}`, connection: 'close' } });
+  const cookie = signIn.headers.get('set-cookie')!.split(';')[0]!;
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string };
+  expect((await fetch(`${b!.url}/me`, { headers: { cookie, connection: 'close' } })).status).toBe(200);
+  expect((await fetch(`${a!.url}/session/end`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken, connection: 'close' } })).status).toBe(204);
+  expect((await fetch(`${b!.url}/me`, { headers: { cookie, connection: 'close' } })).status).toBe(401);
+  await fetch(`${a!.url}/complaints/${id}/actions/withdraw`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.agent}`, 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ reason: 'test over' }) });
+}, 60_000);

@@ -234,6 +234,8 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(await page.getByTestId('btn-propose').isEnabled()).toBe(true);
     await previewShown(page, 'propose');
     await page.getByTestId('btn-propose').click();
+    // Money paid out cannot be taken back: the console asks first.
+    await page.getByTestId('confirm-yes').click();
     await page.locator('[data-testid="msg-propose"].alert-ok').waitFor();
     expect(await page.getByTestId('msg-propose').textContent()).toContain('¥800.00');
 
@@ -310,6 +312,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('#propose-reason').fill('fee above the 20% cap');
     await previewShown(page, 'propose');
     await page.getByTestId('btn-propose').click();
+    await page.getByTestId('confirm-yes').click();
     await page.locator('[data-testid="msg-propose"].alert-danger').waitFor();
     const refusal = (await page.getByTestId('msg-propose').textContent())!;
     expect(refusal).toContain('Refused by the server (422)');
@@ -358,11 +361,14 @@ describeBrowser('agent console (chromium, real stack)', () => {
 
     // The expert approves; the case settles and closes.
     await page.getByTestId('sign-out').click();
+    // Signing out asks the server first, then leaves the page.
+    await page.waitForURL(/signin\.html/);
     await signIn(page, 'expert');
     await openCase(page, complaintId);
     await page.getByTestId('pending-proposal').waitFor();
     expect(await page.getByTestId('btn-approve').isEnabled()).toBe(true);
     await page.getByTestId('btn-approve').click();
+    await page.getByTestId('confirm-yes').click();
     await waitForStatus(page, 'closed', 30_000);
     await page.locator('[data-testid="notification"][data-purpose="apology"]').first().waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'case-approved-en.png'), fullPage: true });
@@ -418,6 +424,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
 
       // Ops see the reason, the deadline in Beijing time and the three ways out.
       await page.getByTestId('sign-out').click();
+      await page.waitForURL(/signin\.html/);
       await signIn(page, 'ops');
       await openCase(page, complaintId);
       const panel = page.getByTestId('ops-panel');

@@ -11,6 +11,7 @@ export const ACTIONS: Record<ActionName, Record<string, unknown>> = {
   withdraw: { reason: 'r' },
   note: { text: 't' },
   claim: {},
+  assign: { assigneeId: 'expert-wang' },
   retry: {},
   'settle-by-hand': { note: 'paid by bank transfer' },
   'close-with-apology': { reason: 'r' },

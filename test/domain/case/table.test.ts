@@ -55,6 +55,7 @@ const events: Record<TableEvent, (d: CaseDriver) => Step> = {
   withdraw: (d) => d.act('withdraw', AGENT, { reason: 'customer withdrew' }),
   note: (d) => d.act('note', AGENT, { text: 'called the customer' }),
   claim: (d) => d.act('claim', AGENT),
+  assign: (d) => d.act('assign', AGENT, { assignee: { id: 'expert-wang', role: 'expert' } }),
   'ops retry': (d) => d.act('retry', OPS),
   'ops settle by hand': (d) => d.act('settle-by-hand', OPS, { note: 'paid by bank transfer, ref 123' }),
   'ops close with apology': (d) => d.act('close-with-apology', OPS, { reason: 'customer paid back by the bank' }),
