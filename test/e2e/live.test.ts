@@ -36,6 +36,12 @@ async function paidCase(prefix: string): Promise<string> {
   return res.body.complaintId;
 }
 
+/** A message to the customer goes only once previewed (composer.js): point at the button, wait for its preview. */
+async function pointAndPreview(page: Page, button: string, form: string): Promise<void> {
+  await page.getByTestId(button).hover();
+  await page.locator(`[data-testid="form-${form}-preview"][data-ready]`).waitFor();
+}
+
 describeBrowser('the live workspace (chromium, real stack)', () => {
   let browser: Browser;
   const contexts: BrowserContext[] = [];
@@ -261,6 +267,7 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     await signIn(expert, 'expert');
     await openCase(expert, id);
     await expert.locator('#decide-reason').fill('已与客户电话沟通，客户接受解释');
+    await pointAndPreview(expert, 'btn-resolve', 'decide');
     await expert.getByTestId('btn-resolve').click();
     await expert.getByTestId('confirm-yes').click();
     await expert.locator('[data-testid="msg-decide"].alert-ok').waitFor();
@@ -296,6 +303,7 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
       ['reject', '驳回此投诉？'],
       ['withdraw', '记录客户撤回投诉？'],
     ] as const) {
+      await pointAndPreview(page, `btn-${action}`, 'decide');
       await page.getByTestId(`btn-${action}`).click();
       await dialog.waitFor();
       expect(await dialog.locator('h2').textContent()).toBe(title);
@@ -308,6 +316,7 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     await page.getByTestId('propose-amount').fill('120');
     await page.locator('#propose-reason').fill('补偿 120 元');
     await page.locator('[data-testid="btn-propose"][data-verdict-for="12000"]').waitFor();
+    await pointAndPreview(page, 'btn-propose', 'propose');
     await page.getByTestId('btn-propose').click();
     await dialog.waitFor();
     expect(await dialog.locator('h2').textContent()).toBe('确认退款 ¥120.00？');
@@ -321,6 +330,7 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
 
     // A proposal for approval moves no money yet: no question.
     // Withdraw, confirmed: the case closes.
+    await pointAndPreview(page, 'btn-withdraw', 'decide');
     await page.getByTestId('btn-withdraw').click();
     await page.getByTestId('confirm-yes').click();
     await page.locator('[data-testid="msg-decide"].alert-ok').waitFor();
