@@ -13,10 +13,18 @@ import { previewQuery } from '../../workflows/definitions';
 import { actorOf, requireRole, STAFF } from '../auth';
 import { asProblem, complaintState, handleFor, type ComplaintsService } from '../complaints-service';
 import { HttpProblem, parse } from '../errors';
-import { actionSchemas, complaintIdSchema } from '../schemas';
+import { actionSchemas, complaintIdSchema, FIELDLESS_ACTIONS } from '../schemas';
 
 export const templatesQuerySchema = z.object({ category: z.enum(CATEGORIES).optional(), purpose: z.enum(['request_info', 'apology_reason']).optional() }).strict();
-export const previewBodySchema = z.object({ action: z.enum(ACTIONS), args: z.record(z.string(), z.unknown()).default({}) }).strict();
+/** One shape per action, its args exactly the action's own schema: the contract says what each needs. */
+const previewOf = (action: ActionName) => {
+  const args = actionSchemas[action] as z.ZodObject;
+  return z.object({ action: z.literal(action), args: FIELDLESS_ACTIONS.has(action) ? args.default({}) : args }).strict();
+};
+export const previewBodySchema = z.discriminatedUnion(
+  'action',
+  ACTIONS.map((a) => previewOf(a)) as unknown as [ReturnType<typeof previewOf>, ...ReturnType<typeof previewOf>[]],
+);
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 const templateSchema = z.object({ id: z.string(), purpose: z.enum(['request_info', 'apology_reason']), categories: z.array(z.enum(CATEGORIES)), title: bilingual, text: bilingual, engineFetches: z.array(z.string()) });
@@ -83,9 +91,9 @@ export function composerRouter(svc: ComplaintsService, deps: ComposerDeps): Rout
 
   router.post('/complaints/:id/preview', requireRole(...STAFF), async (req, res) => {
     const id = parse(complaintIdSchema, req.params.id);
-    const body = parse(previewBodySchema, req.body);
     // The same schema as the action itself: a part of the message the agent may not write is refused here too.
-    const args = parse(actionSchemas[body.action], body.args) as Record<string, unknown>;
+    const body = parse(previewBodySchema, req.body);
+    const args = body.args as Record<string, unknown>;
     const actor = actorOf(req.user!);
     let preview: Preview;
     try {
