@@ -7,6 +7,7 @@ import { api } from './api.js';
 import { h, fill } from './dom.js';
 import { label, onLangChange, t } from './i18n.js';
 import { L, button, form, message } from './act-forms.js';
+import { errorWords } from './error-words.js';
 
 export function ownerForm({ me }) {
   const current = h('p', { class: 'hint', 'data-testid': 'owner-current' });
@@ -36,7 +37,7 @@ export function ownerForm({ me }) {
       staff = res.staff ?? [];
       renderPeople();
     })
-    .catch((err) => message(el, 'error', `${t('assign.title')}: ${err.message}`));
+    .catch((err) => message(el, 'error', `${t('assign.title')}: ${errorWords(err)}`));
   onLangChange(renderPeople);
 
   return {

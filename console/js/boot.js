@@ -4,6 +4,7 @@ import { requireSignIn } from './session.js';
 import { loadMe } from './me.js';
 import { mountHeader } from './header.js';
 import { startTicker } from './countdown.js';
+import { errorWords } from './error-words.js';
 
 export async function boot(active) {
   applyI18n(document);
@@ -13,7 +14,7 @@ export async function boot(active) {
     me = await loadMe();
   } catch (err) {
     const main = document.querySelector('main');
-    main.prepend(Object.assign(document.createElement('p'), { className: 'alert alert-danger', role: 'alert', textContent: `${t('err.me')}: ${err.message}` }));
+    main.prepend(Object.assign(document.createElement('p'), { className: 'alert alert-danger', role: 'alert', textContent: `${t('err.me')}: ${errorWords(err)}` }));
     throw err;
   }
   mountHeader(me, active);

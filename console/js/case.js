@@ -12,6 +12,7 @@ import { mountActions } from './case-actions.js';
 import { renderContext } from './case-context.js';
 import { follow } from './live.js';
 import { renderPresence } from './presence.js';
+import { errorWords } from './error-words.js';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
 
@@ -80,7 +81,7 @@ async function refresh(force = false) {
   } catch (err) {
     const box = $('#case-error');
     box.hidden = false;
-    box.textContent = err.status === 404 ? t('case.notFound', { id }) : `${t('case.loadFailed')}: ${err.message}`;
+    box.textContent = err.status === 404 ? t('case.notFound', { id }) : `${t('case.loadFailed')}: ${errorWords(err)}`;
   } finally {
     loading = false;
     if (again) {

@@ -4,6 +4,7 @@ import { boot } from './boot.js';
 import { h, fill, $ } from './dom.js';
 import { label, onLangChange, t } from './i18n.js';
 import { setFlash } from './session.js';
+import { errorWords } from './error-words.js';
 
 const form = () => $('#create-form');
 let lastIssues = [];
@@ -96,7 +97,7 @@ async function submit(event) {
     location.assign(`case.html?id=${encodeURIComponent(res.complaintId)}`);
   } catch (err) {
     if (err.status === 400 && Array.isArray(err.body?.issues)) showIssues(err.body.issues, err.message);
-    else showIssues([], `${t('new.failed')}: ${err.message}`);
+    else showIssues([], `${t('new.failed')}: ${errorWords(err)}`);
     button.disabled = false;
   }
 }

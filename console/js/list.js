@@ -9,6 +9,7 @@ import { label, onLangChange, t } from './i18n.js';
 import { shanghaiTime } from './format.js';
 import { countdown, refreshCountdowns } from './countdown.js';
 import { follow } from './live.js';
+import { errorWords } from './error-words.js';
 
 const STATUSES = ['received', 'investigating', 'awaiting_customer', 'settling', 'needs_manual', 'apologizing', 'closed'];
 const FILTERS = ['status', 'level', 'owner', 'orderId', 'breached', 'pageSize'];
@@ -131,7 +132,7 @@ function showError(err) {
   const error = $('#list-error');
   error.hidden = false;
   const issues = (err.body?.issues ?? []).map((i) => `${(i.path ?? []).join('.')}: ${i.message}`);
-  error.textContent = [`${t('list.failed')}: ${err.message}`, ...issues].join(' — ');
+  error.textContent = [`${t('list.failed')}: ${errorWords(err)}`, ...issues].join(' — ');
 }
 
 async function loadViews() {

@@ -40,3 +40,14 @@ test('a refusal the console has no words for is said in Chinese, never with the 
   expect(refusalText({ status: 422, message: 'the engine reads the ledger', body: { code: 'asks_for_proof', params: {} } })).toContain('never asked for screenshots');
   lang = 'zh';
 });
+
+test('a list, case or form that fails to load says why in Chinese, by status, without the server English', () => {
+  const { errorWords } = require('../../console/js/error-words.js') as { errorWords(err: { status?: number; message: string }): string };
+  lang = 'zh';
+  expect(errorWords({ status: 503, message: 'Temporal is unavailable: 14 UNAVAILABLE' })).toBe('服务暂时不可用，请稍后再试（503）。');
+  expect(errorWords({ status: 418, message: 'I am a teapot' })).toBe('请求失败（418），请稍后再试。');
+  expect(englishIn(errorWords({ message: 'Failed to fetch' }))).toEqual([]);
+  lang = 'en';
+  expect(errorWords({ status: 503, message: 'Temporal is unavailable' })).toBe('Temporal is unavailable');
+  lang = 'zh';
+});
