@@ -114,7 +114,7 @@ function acknowledgementOwed(s: Ctx['s']): boolean {
  */
 export function tellOpening(ctx: Ctx): void {
   const s = ctx.s;
-  if (s.machine.openingWaived) s.machine.openingWaived = false;
+  s.machine.openingWaived = false;
   if (acknowledgementOwed(s)) acknowledge(ctx, s.nextDeadline ?? s.machine.currentDeadline!.at);
   if (s.tier === 'enterprise' && !s.machine.oaTold) notifyOa(ctx);
 }

@@ -11,6 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { SimulatorAdmin } from '../../simulators/admin-client';
 import { storyAFlightOrder, storyBRideOrder } from '../../simulators/fixtures';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId, untilClosed, untilState } from '../harness/client';
+import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -107,27 +108,11 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     expect(problems).toEqual([]);
   });
 
-  async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
-    return page;
-  }
+  const newPage = () => watchedPage(context, problems);
 
-  async function signIn(page: Page, role: Role): Promise<void> {
-    await page.goto(`${harness.apiUrl}/console/signin.html`);
-    await page.getByTestId(`dev-role-${role}`).click();
-    await page.getByTestId('signin-submit').click();
-    await page.waitForURL(/\/console\/index\.html/);
-    await page.locator(`[data-testid="me-role"][data-role="${role}"]`).waitFor();
-  }
+  const signIn = (page: Page, role: Role) => signInAs(page, role);
 
-  async function openCase(page: Page, ref: string): Promise<void> {
-    await page.goto(`${harness.apiUrl}/console/case.html?id=${ref}`);
-    await page.getByTestId('case-status').waitFor();
-  }
+  const openCase = openCasePage;
 
   async function axe(page: Page): Promise<AxeViolation[]> {
     await page.addScriptTag({ path: AXE });

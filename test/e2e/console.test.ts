@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { SimulatorAdmin } from '../../simulators/admin-client';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId } from '../harness/client';
+import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -83,28 +84,11 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(problems).toEqual([]);
   });
 
-  async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      const text = msg.text();
-      if (msg.type() === 'error' && !/Failed to load resource/.test(text)) problems.push(`console: ${text}`);
-    });
-    return page;
-  }
+  const newPage = () => watchedPage(context, problems);
 
-  async function signIn(page: Page, role: Role): Promise<void> {
-    await page.goto(`${harness.apiUrl}/console/signin.html`);
-    await page.getByTestId(`dev-role-${role}`).click();
-    await page.getByTestId('signin-submit').click();
-    await page.waitForURL(/\/console\/index\.html/);
-    await page.locator(`[data-testid="me-role"][data-role="${role}"]`).waitFor();
-  }
+  const signIn = (page: Page, role: Role) => signInAs(page, role);
 
-  async function openCase(page: Page, complaintId: string): Promise<void> {
-    await page.goto(`${harness.apiUrl}/console/case.html?id=${complaintId}`);
-    await page.getByTestId('case-status').waitFor();
-  }
+  const openCase = openCasePage;
 
   /** A message to the customer goes only once previewed (composer.js): wait for the preview of what was typed. */
   async function previewShown(page: Page, form: string): Promise<void> {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { api, complaintBody, harness, KEYS, simulator, uniqueOrderId, untilState } from '../harness/client';
+import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -77,26 +78,12 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     return context;
   }
 
-  async function newPage(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
-    return page;
-  }
+  const newPage = (context: BrowserContext) => watchedPage(context, problems);
 
-  async function signIn(page: Page, role: Role): Promise<void> {
-    await page.goto(`${harness.apiUrl}/console/signin.html`);
-    await page.getByTestId(`dev-role-${role}`).click();
-    await page.getByTestId('signin-submit').click();
-    await page.waitForURL(/\/console\/index\.html/);
-    await page.locator(`[data-testid="me-role"][data-role="${role}"]`).waitFor();
-  }
+  const signIn = (page: Page, role: Role) => signInAs(page, role);
 
   async function openCase(page: Page, id: string): Promise<void> {
-    await page.goto(`${harness.apiUrl}/console/case.html?id=${id}`);
-    await page.getByTestId('case-status').waitFor();
+    await openCasePage(page, id);
     await page.locator('[data-testid="live-status"][data-state="open"]').waitFor();
   }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { api, complaintBody, eventually, harness, KEYS, uniqueOrderId } from '../harness/client';
+import { signInAs, watchedPage } from './support/console-pages';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
@@ -70,22 +71,9 @@ describeBrowser('the triage home (chromium, real stack)', () => {
     expect(problems).toEqual([]);
   });
 
-  async function newPage(): Promise<Page> {
-    const page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error' && !/Failed to load resource/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-    });
-    return page;
-  }
+  const newPage = () => watchedPage(context, problems);
 
-  async function signIn(page: Page, role: Role): Promise<void> {
-    await page.goto(`${harness.apiUrl}/console/signin.html`);
-    await page.getByTestId(`dev-role-${role}`).click();
-    await page.getByTestId('signin-submit').click();
-    await page.waitForURL(/\/console\/index\.html/);
-    await page.locator(`[data-testid="me-role"][data-role="${role}"]`).waitFor();
-  }
+  const signIn = (page: Page, role: Role) => signInAs(page, role);
 
   async function searchFor(page: Page, text: string): Promise<string[]> {
     await page.getByTestId('search-input').fill(text);
