@@ -60,6 +60,12 @@ export interface IntakeOptions {
   /** `report:<reportId>` or `idem:<hash of the Idempotency-Key>`: the same key is the same intake. */
   intakeKey?: string;
   bodyHash?: string;
+  /**
+   * False when the caller is not the customer and does not pass the promise on (a driver's app):
+   * the answer is the case, and the customer hears the first deadline from the case itself. It
+   * saves a query per report, on the worker and the server.
+   */
+  awaitFirstPromise?: boolean;
 }
 
 export function hashOf(text: string): string {
@@ -121,7 +127,7 @@ export async function openComplaint(
   });
   const deadline = Date.now() + svc.intakeAnswerMs;
   const outcome = await Promise.race([answer.then((answered) => ({ answered })), delay(svc.intakeAnswerMs).then(() => undefined)]);
-  if (outcome?.answered.created && outcome.answered.nextDeadline === undefined) {
+  if (outcome?.answered.created && outcome.answered.nextDeadline === undefined && opts.awaitFirstPromise !== false) {
     // A new case answers at once; its first promise comes from its rules a moment later.
     const promised = await firstPromise(svc, outcome.answered.complaintId, deadline);
     if (promised) return { answered: { ...outcome.answered, ...promised } };

@@ -1,6 +1,8 @@
 /**
  * Counts what a real story-B history is made of, so the baseline can copy its shape.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -45,6 +47,11 @@ async function plaintext(codec: PayloadCodec | undefined, p: temporal.api.common
 /** `codec`: the project's payload codec, to read activity inputs (which one is the apology) and plaintext sizes. */
 export async function countHistory(client: Client, workflowId: string, codec?: PayloadCodec): Promise<HistoryCounts> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  // Diagnostics: BENCH_SAVE_HISTORIES=<dir> keeps each counted history (for bench/diagnostics/replay-cost.ts).
+  if (process.env.BENCH_SAVE_HISTORIES) {
+    fs.mkdirSync(process.env.BENCH_SAVE_HISTORIES, { recursive: true });
+    fs.writeFileSync(path.join(process.env.BENCH_SAVE_HISTORIES, `${workflowId}.history.pb`), temporal.api.history.v1.History.encode(history).finish());
+  }
   const events = history.events ?? [];
   const counts: HistoryCounts = {
     events: events.length,

@@ -89,6 +89,14 @@ function killChildrenOnExit(): void {
   });
 }
 
+/**
+ * Diagnostics: BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API,
+ * simulators and open-case worker too (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+function childNodeArgs(): string[] {
+  return (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 /** A TypeScript entry point as a child node process (tsx loader), resolved when it prints `readyPattern`. */
 async function spawnTs(
   file: string,
@@ -98,7 +106,7 @@ async function spawnTs(
   timeoutMs = 60_000,
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', log] });
+  const child = spawn(process.execPath, [...childNodeArgs(), '--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', log] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {

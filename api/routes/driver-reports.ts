@@ -109,7 +109,7 @@ export function driverReportsRouter({ svc, metrics, secret, ratePerMinute, drive
       createdBy: actor,
     };
     try {
-      const outcome = await openComplaint(svc, fields, actor, { driverReport: report, intakeKey: `report:${report.reportId}` });
+      const outcome = await openComplaint(svc, fields, actor, { driverReport: report, intakeKey: `report:${report.reportId}`, awaitFirstPromise: false });
       const result = 'opening' in outcome ? outcome.opening : outcome.answered;
       metrics.complaintsStarted.inc({ channel: 'driver_app', result: 'opening' in outcome ? 'opening' : outcome.answered.created ? 'created' : 'joined' });
       res.status(202).location(`/complaints/${result.complaintId}`).json(result);

@@ -4,7 +4,7 @@
  * `now` comes in with the event, and the workflow only interprets what comes out.
  */
 import { ACTION_DEFS, deciding, limitOf, refuseAuthority, withinAuthority } from './actions';
-import { clone, record, rules, settle, type Ctx } from './context';
+import { cloneState, record, rules, settle, type Ctx } from './context';
 import { ACTIONS, Refused, type ActionName, type CaseEvent, type Command, type Refusal, type RefundArrival, type SearchView } from './events';
 import { onLateReceipt, onSendDone, onSendFailed } from './messages';
 import { addDriverReport, evidenceInFlight, onEvidence, onEvidenceFailed, onHold, onHoldFailed, onIntake, onRules, onRulesFailed, onStarted } from './opening';
@@ -18,7 +18,7 @@ import type { StaffRole } from '../types';
 export type Transition = { ok: true; state: ComplaintState; commands: Command[]; reply?: unknown } | { ok: false; refusal: Refusal };
 
 export function decide(state: ComplaintState, event: CaseEvent, now: Date): Transition {
-  const ctx: Ctx = { s: clone(state), now, commands: [] };
+  const ctx: Ctx = { s: cloneState(state), now, commands: [] };
   try {
     handle(ctx, event);
   } catch (err) {
@@ -186,7 +186,7 @@ function verdictOf(action: AllowedAction['action'], check: () => void): AllowedA
  * this and holds no rule of its own. With an amount, the settlement verdicts are for that amount.
  */
 export function allowedActions(state: ComplaintState, actor: Actor, probe: { refundFen?: number } = {}): { actions: AllowedAction[]; limitFen?: number; forApproval?: AllowedAction } {
-  const ctx: Ctx = { s: clone(state), now: new Date(0), commands: [] };
+  const ctx: Ctx = { s: cloneState(state), now: new Date(0), commands: [] };
   const actions = ACTIONS.map((action) => verdictOf(action, () => ACTION_DEFS[action].guard(ctx, actor)));
   actions.push(
     verdictOf('customer-reply', () => {

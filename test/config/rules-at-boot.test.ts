@@ -91,6 +91,23 @@ describe('loadCaseRules while running', () => {
     }
   });
 
+  test('files read once while unchanged; a file rewritten in place (same inode) is read at the next case', async () => {
+    const dir = calendarCopy();
+    const { loadCaseRules } = createRulesActivities({ calendarDir: dir });
+    const first = await loadCaseRules();
+    expect(await loadCaseRules()).toBe(first);
+
+    const file = path.join(dir, 'cn-2026.json');
+    const data = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const { ino } = fs.statSync(file);
+    data.holidays = data.holidays.slice(1);
+    fs.writeFileSync(file, JSON.stringify(data));
+    expect(fs.statSync(file).ino).toBe(ino);
+    const next = await loadCaseRules();
+    expect(next.snapshot.snapshotId).not.toBe(first.snapshot.snapshotId);
+    expect(next.calendar).not.toEqual(first.calendar);
+  });
+
   test('the default configuration loads (the real holiday files and the default policy)', async () => {
     const env = readEnv({});
     const rules = await createRulesActivities({ calendarDir: env.CALENDAR_DIR }).loadCaseRules();

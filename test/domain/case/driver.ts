@@ -71,7 +71,9 @@ export class CaseDriver {
   }
 
   send(event: CaseEvent): Step {
-    const t = decide(this.state, event, this.now);
+    // The machine shares the loaded rules between a state and the next (cloneState); frozen here,
+    // a transition that changed its input in place would throw instead of leaking into the next.
+    const t = decide(deepFreeze(this.state), event, this.now);
     if (!t.ok) return t;
     this.state = t.state;
     for (const c of t.commands) {
@@ -146,4 +148,12 @@ export function investigating(inp: ComplaintInput = input(), ledger: LedgerFacts
   d.done('evidence:', { ledger, trip: null });
   deliverAll(d);
   return d;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
