@@ -13,6 +13,7 @@
  *    open-case scale it is replaced by `worker.ts` in its own process (startWorkerProcess).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { workerNodeArgs } from '../config/worker-heap';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -104,9 +105,10 @@ async function spawnTs(
   readyPattern: RegExp,
   logFile: string,
   timeoutMs = 60_000,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...childNodeArgs(), '--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', log] });
+  const child = spawn(process.execPath, [...nodeArgs, ...childNodeArgs(), '--import', 'tsx', file], { cwd: ROOT, env, stdio: ['ignore', 'pipe', log] });
   children.add(child);
   child.once('exit', () => children.delete(child));
   return new Promise((resolve, reject) => {
@@ -279,6 +281,9 @@ async function startIn(tmp: string, opts: StackOptions): Promise<BenchStack> {
         },
         /worker: polling task queue/,
         path.join(tmp, 'worker.log'),
+        60_000,
+        // As npm start and the compose file start a worker with this cache (config/worker-heap.ts).
+        workerNodeArgs({ WORKER_MAX_CACHED_WORKFLOWS: maxCachedWorkflows }),
       );
       workerProcess = started.child;
       log(`stack: worker process ${started.child.pid} (worker.ts on the production bundle, cache ${maxCachedWorkflows ?? 'SDK default'})`);

@@ -25,6 +25,8 @@ export const envSchema = z.object({
   TASK_QUEUE: z.string().default('complaints'),
   /** Workflows kept in worker memory; unset is the SDK's default (sized from the machine's RAM). */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  /** The worker's V8 old space in MiB; unset with a cache bound is sized from it (config/worker-heap.ts). */
+  WORKER_HEAP_MIB: z.coerce.number().int().min(64).optional(),
   /** Where the worker serves its Prometheus metrics (rules snapshot health); unset serves none. */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),

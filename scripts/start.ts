@@ -9,14 +9,15 @@ import { PROJECT_ROOT, readEnv } from '../config/env';
 import { startRedis, type RedisProcess } from './redis';
 import { railSandboxEnv, subscribeRailMessages, waitForSimulators } from '../simulators/rail-sandbox';
 import { startDevServer } from './temporal-server';
+import { workerNodeArgs } from '../config/worker-heap';
 
 const env = readEnv();
 const dataDir = path.join(PROJECT_ROOT, 'data');
 const [host, portText] = env.TEMPORAL_ADDRESS.split(':');
 const temporalPort = Number(portText ?? 7233);
 
-function launch(name: string, entry: string, extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, entry)], {
+function launch(name: string, entry: string, extraEnv: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(PROJECT_ROOT, entry)], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
     railEnv = await railSandboxEnv(simulatorUrl, apiUrl, env.PAYMENT_RAIL);
     await subscribeRailMessages(simulatorUrl, apiUrl);
   }
-  children.push(launch('worker', 'worker.ts', railEnv), launch('api', 'api/server.ts', railEnv));
+  children.push(launch('worker', 'worker.ts', railEnv, workerNodeArgs(env)), launch('api', 'api/server.ts', railEnv));
   let stopping = false;
   const stop = async (code: number) => {
     if (stopping) return;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { ENV_KEYS, PROJECT_ROOT, readEnv } from '../../config/env';
+import { workerNodeArgs } from '../../config/worker-heap';
 import { parseApiKeys } from '../../api/auth';
 import { payloadCodec } from '../../codec/data-converter';
 import { productionProblems } from '../../config/production';
@@ -82,7 +83,8 @@ test('our containers get only variables config/env.ts reads, and the example val
   const given = new Set<string>([...Object.keys(example), ...commented]);
   for (const name of ours) {
     expect(services[name]?.env_file?.map((f) => f.path)).toContain('.env.example');
-    for (const key of Object.keys(services[name]?.environment ?? {})) given.add(key);
+    // NODE_OPTIONS is node's own (the worker's heap, below).
+    for (const key of Object.keys(services[name]?.environment ?? {})) if (key !== 'NODE_OPTIONS') given.add(key);
   }
   expect([...given].filter((k) => !known.has(k)).sort()).toEqual([]);
 
@@ -111,4 +113,11 @@ test('compose and `npm run cluster` give the server the same dynamic config valu
   const docker = parse(read('dynamicconfig/development-sql.yaml')) as Record<string, Array<{ value: unknown }>>;
   const cluster = parse(DYNAMIC_CONFIG_YAML) as Record<string, Array<{ value: unknown }>>;
   for (const [key, values] of Object.entries(cluster)) expect(docker[key]?.[0]?.value).toEqual(values[0]!.value);
+});
+
+test("the worker's heap is the one its cache needs, as npm start and the benchmark's worker get it", () => {
+  const worker = interpolate(services.worker!.environment);
+  const env = readEnv(worker);
+  expect(env.WORKER_MAX_CACHED_WORKFLOWS).toBe(500);
+  expect(worker.NODE_OPTIONS?.split(' ')).toEqual(workerNodeArgs(env));
 });
