@@ -94,8 +94,8 @@ export function fulfilmentConflicts(f, ledger, netPaidFen) {
 
 function conflictText(c, f) {
   return t(`ev.conflict.${c.code}`, {
-    at: `${shanghaiTime(c.at)}${t('tz.beijing')}`,
-    shownAt: c.shownAt ? `${shanghaiTime(c.shownAt)}${t('tz.beijing')}` : '',
+    at: `${shanghaiTime(c.at)} ${t('tz.beijing')}`,
+    shownAt: c.shownAt ? `${shanghaiTime(c.shownAt)} ${t('tz.beijing')}` : '',
     shown: c.shown ?? '',
     amount: fen(c.netFen),
     status: label(`fulfil.${f.kind}`, f.status),
@@ -205,6 +205,19 @@ export function renderMoneySummary(state) {
       [t('sum.stillOwed'), h('strong', { 'data-testid': 'sum-still-owed' }, fen(m.stillOwedFen))],
     ]),
   );
+}
+
+/**
+ * The voucher's money in the summary's words (the voucher carries the hold and the refunds, not
+ * the summary): so the printed outcome reads as the case page does.
+ */
+export function voucherReading(v) {
+  const c = v.charge ?? {};
+  const refunded = (v.refunds ?? []).length > 0;
+  const reduced = c.status === 'captured' && c.capturedFen !== undefined && c.heldFen !== undefined && c.capturedFen < c.heldFen;
+  if (refunded) return reduced ? 'refunded_and_reduced' : 'refunded';
+  if (c.status === 'released') return 'charge_released';
+  return reduced ? 'reduced_charge' : 'none';
 }
 
 /** The outcome as the money says it: a reduced capture is not a refund. */

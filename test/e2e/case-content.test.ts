@@ -50,6 +50,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
   let storyA = { id: '', caseRef: '' };
   let storyB = { id: '', caseRef: '', orderId: '' };
   let quietRide = { id: '', caseRef: '', orderId: '' };
+  let repeat = { id: '', caseRef: '' };
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -91,6 +92,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
   }, 120_000);
 
   afterAll(async () => {
+    if (repeat.id) await api('POST', `/complaints/${repeat.caseRef}/actions/withdraw`, { key: KEYS.supervisor, body: { reason: 'e2e test case, no longer needed' } });
     if (quietRide.id) await api('POST', `/complaints/${quietRide.caseRef}/actions/withdraw`, { key: KEYS.supervisor, body: { reason: 'e2e test case, no longer needed' } });
     if (plain.id) await api('POST', `/complaints/${plain.caseRef}/actions/withdraw`, { key: KEYS.supervisor, body: { reason: 'e2e test case, no longer needed' } });
     await browser?.close();
@@ -326,6 +328,8 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     await page.waitForURL(/voucher\.html/);
     await page.getByTestId('voucher-no').waitFor();
     expect(await page.getByTestId('voucher-no').textContent()).toBe(`V-${storyB.caseRef}`);
+    // The printed outcome says what the case page says: the charge was taken at less, nothing was refunded.
+    expect(await page.getByTestId('voucher-outcome').textContent()).toBe('已按更正金额扣款');
     expect(await page.getByTestId('voucher-explanation').textContent()).toContain('行程轨迹');
     await page.screenshot({ path: path.join(SHOTS, 'voucher.png'), fullPage: true });
     expect(await axe(page)).toEqual([]);
@@ -392,6 +396,24 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     await row.locator('a').click();
     await page.waitForURL(new RegExp(`case\\.html\\?id=${earlier.caseRef}`));
     await page.locator('[data-testid="case-status"][data-status="closed"]').waitFor();
+
+    // The customer complains again about the order of the closed case: that case is listed under the same order.
+    const res = await api('POST', '/complaints', { body: complaintBody(earlier.orderId, { customerId, category: 'payment_dispute', orderKind: 'flight', description: '上次的问题又出现了' }) });
+    expect(res.status).toBe(201);
+    repeat = { id: res.body.complaintId, caseRef: res.body.caseRef };
+    expect(repeat.caseRef).not.toBe(earlier.caseRef);
+    await eventually(async () => ((await api('GET', `/complaints?orderId=${earlier.orderId}`)).body.items.length === 2 ? true : undefined), 20_000, 'both cases on the order listed');
+    await openCase(page, repeat.caseRef);
+    const sameOrder = page.locator(`[data-testid="context-order"][data-case-ref="${earlier.caseRef}"]`);
+    await sameOrder.waitFor();
+    expect(await page.locator('#context').textContent()).toContain('同一订单的案件 (1)');
+    expect(await sameOrder.textContent()).toContain('已结案');
+    // Listed once: under the order, not again under the customer.
+    expect(await page.locator(`[data-testid="context-customer"][data-case-ref="${earlier.caseRef}"]`).count()).toBe(0);
+    await page.locator('#context').screenshot({ path: path.join(SHOTS, 'customer-context-same-order.png') });
+    await sameOrder.locator('a').click();
+    await page.waitForURL(new RegExp(`case\\.html\\?id=${earlier.caseRef}`));
+    await page.locator('[data-testid="case-status"][data-status="closed"]').waitFor();
   }, 60_000);
 
   test('ops see what ops can do and nothing else; the role is said once', async () => {
@@ -428,7 +450,12 @@ describeBrowser('the case page content (chromium, real stack)', () => {
       await openCase(page, ref);
       await page.getByTestId('timeline-entry').first().waitFor();
       expect([ref, await overflow(page)]).toEqual([ref, 0]);
+      if (ref === storyA.caseRef) await page.locator('#evidence').screenshot({ path: path.join(SHOTS, 'phone-evidence-story-a.png') });
     }
+    await page.getByTestId('voucher-link').click();
+    await page.getByTestId('voucher-no').waitFor();
+    expect(['voucher', await overflow(page)]).toEqual(['voucher', 0]);
+    await page.screenshot({ path: path.join(SHOTS, 'phone-voucher.png'), fullPage: true });
     await openCase(page, plain.caseRef);
     await page.getByTestId('form-requestInfo').waitFor();
     const actionsTop = await page.getByTestId('actions').evaluate((el) => el.getBoundingClientRect().top + (globalThis as unknown as { scrollY: number }).scrollY);

@@ -28,7 +28,11 @@ interface Conflict {
   netFen?: number;
 }
 const { lateReceiptNote } = require('../../console/js/case-track.js') as { lateReceiptNote(n: unknown, all: unknown[]): Note | null };
-const { fulfilmentConflicts } = require('../../console/js/case-evidence.js') as { fulfilmentConflicts(f: unknown, ledger: unknown, netPaidFen?: number): Conflict[] };
+const { fulfilmentConflicts, outcomeText, voucherReading } = require('../../console/js/case-evidence.js') as {
+  fulfilmentConflicts(f: unknown, ledger: unknown, netPaidFen?: number): Conflict[];
+  outcomeText(state: unknown): string;
+  voucherReading(v: unknown): string;
+};
 
 afterEach(() => {
   lang = 'zh';
@@ -129,5 +133,24 @@ describe('the ticket or ride status against the complaint', () => {
     expect(fulfilmentFacts({ fulfilmentStatus: { kind: 'ticket', status: 'issued', at: 'yesterday', ticketNo: 'X' } } as never)).toBeNull();
     expect(fulfilmentFacts({ fulfilmentStatus: { kind: 'ticket', status: 'boarded', at: '2026-11-09T01:00:00Z', ticketNo: 'X' } } as never)).toBeNull();
     expect(fulfilmentFacts({ fulfilmentStatus: { kind: 'ticket', status: 'issued', at: '2026-11-09T01:00:00Z', ticketNo: '' } })).toBeNull();
+  });
+});
+
+describe("the voucher's outcome in the money's words", () => {
+  const voucher = (charge: Record<string, unknown>, refunds: unknown[] = []) => ({ outcome: 'partly_refunded', charge, refunds });
+
+  test('story B: a hold captured at less, no refund, reads as a corrected charge, not a partial refund', () => {
+    const v = voucher({ heldFen: 19_610, capturedFen: 12_015, status: 'captured' });
+    expect(voucherReading(v)).toBe('reduced_charge');
+    expect(outcomeText({ outcome: v.outcome, money: { reading: voucherReading(v) } })).toBe('已按更正金额扣款');
+    const released = voucher({ heldFen: 19_610, status: 'released' });
+    expect(outcomeText({ outcome: 'refunded', money: { reading: voucherReading(released) } })).toBe('已取消扣款');
+  });
+
+  test('a real refund keeps the outcome; a refund beside a reduced capture says both', () => {
+    const refund = { reference: 'RFD1', amountFen: 128_600, at: '2026-11-10T02:00:00Z' };
+    expect(outcomeText({ outcome: 'refunded', money: { reading: voucherReading(voucher({}, [refund])) } })).toBe('已全额退款');
+    expect(voucherReading(voucher({ heldFen: 19_610, capturedFen: 12_015, status: 'captured' }, [refund]))).toBe('refunded_and_reduced');
+    expect(voucherReading(voucher({ heldFen: 19_610, capturedFen: 19_610, status: 'captured' }))).toBe('none');
   });
 });
