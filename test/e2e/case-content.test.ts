@@ -1,32 +1,22 @@
 /**
  * The case page's content in Debian's chromium against the real stack: the composer (templates,
  * the preview of exactly what goes, screenshots refused), evidence that shows the records with
- * one money summary agreeing with the outcome (stories A and B), the customer's other cases,
+ * one money summary agreeing with the outcome and the ticket or ride status (stories A and B), a
+ * message delivered late, the customer's other cases (by customer and on the same order),
  * the timeline as Chinese sentences newest first, ops seeing only what ops can do, the phone
  * layout, the voucher, and axe-core on every page.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatorAdmin } from '../../simulators/admin-client';
 import { storyAFlightOrder, storyBRideOrder } from '../../simulators/fixtures';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId, untilClosed, untilState } from '../harness/client';
+import { describeBrowser, launchChromium, seriousViolations as axe, SHOTS } from './support/browser';
 import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SHOTS = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
-const AXE = require.resolve('axe-core/axe.min.js');
-const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
 const PHONE = { width: 390, height: 844 };
 
 type Role = keyof typeof KEYS;
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
 
 async function seedPlainOrder(orderId: string, customerId: string): Promise<void> {
   const paidAt = new Date(Date.now() - 2 * 3600_000).toISOString();
@@ -53,11 +43,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
   let repeat = { id: '', caseRef: '' };
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const open = async (orderId: string, over: Record<string, unknown>) => {
       const res = await api('POST', '/complaints', { body: complaintBody(orderId, over) });
       expect(res.status).toBe(201);
@@ -115,16 +101,6 @@ describeBrowser('the case page content (chromium, real stack)', () => {
   const signIn = (page: Page, role: Role) => signInAs(page, role);
 
   const openCase = openCasePage;
-
-  async function axe(page: Page): Promise<AxeViolation[]> {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const g = globalThis as unknown as { axe: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
-      const result = await g.axe.run(g.document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-    });
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  }
 
   /** How far the page is wider than the screen, in px (0: no sideways scrolling), and the widest elements that make it so. */
   async function overflow(page: Page): Promise<number | string> {

@@ -4,30 +4,16 @@
  * "needs ops" the case whose refund the rail refused for good, each counted, each row openable
  * with the same urgency on its page; and the console's files arrive compressed and cached.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId, untilState } from '../harness/client';
 import { seedPaidOrder } from '../api/support/orders';
-import { openCasePage, signInAs, watchedPage } from './support/console-pages';
-
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SHOTS = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
-const AXE = require.resolve('axe-core/axe.min.js');
-const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
+import { contextPerTest, describeBrowser, launchChromium, seriousViolations as axe, SHOTS } from './support/browser';
+import { openCasePage, signInAs } from './support/console-pages';
 
 describeBrowser('the approval and ops views (chromium, real stack)', () => {
   let browser: Browser;
-  let context: BrowserContext;
-  let problems: string[];
+  const { newPage } = contextPerTest(() => browser);
   const customerId = uniqueOrderId('VWC');
   const approvalOrder = uniqueOrderId('VWA');
   const opsOrder = uniqueOrderId('VWO');
@@ -47,11 +33,7 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
     }, 20_000, `the proposal on ${caseRef} accepted once the records are read`);
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     await seedPaidOrder(approvalOrder, 100_000);
     await seedPaidOrder(opsOrder, 10_000);
     approval = await open(approvalOrder);
@@ -73,28 +55,6 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
     await browser?.close();
   });
 
-  beforeEach(async () => {
-    // axe is injected as a script, which the console's CSP (rightly) refuses; the pages are otherwise the same.
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'America/New_York', bypassCSP: true });
-    context.setDefaultTimeout(15_000);
-    problems = [];
-  });
-
-  afterEach(async () => {
-    await context.close();
-    expect(problems).toEqual([]);
-  });
-
-  async function axe(page: Page): Promise<AxeViolation[]> {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const g = globalThis as unknown as { axe: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
-      const result = await g.axe.run(g.document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-    });
-    return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  }
-
   /** The view narrowed to this file's customer, as the address says it: the rows' case references. */
   async function rowsOf(page: Page, view: string): Promise<string[]> {
     await page.goto(`${harness.apiUrl}/console/index.html?view=${view}&q=${customerId}`);
@@ -104,7 +64,7 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
   }
 
   test("an expert's “awaiting my approval” holds the agent's proposal, counted; the row opens the case with the approval to give", async () => {
-    const page = await watchedPage(context, problems);
+    const page = await newPage();
     await signInAs(page, 'expert');
     expect(Number(await page.getByTestId('view-count-awaiting_approval').textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('view-awaiting_approval').textContent()).toContain('待我审批');
@@ -127,7 +87,7 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
   }, 60_000);
 
   test('ops’ “needs ops” holds the case whose refund the rail refused; list and page say the same urgency', async () => {
-    const page = await watchedPage(context, problems);
+    const page = await newPage();
     await signInAs(page, 'ops');
     expect(Number(await page.getByTestId('view-count-needs_ops').textContent())).toBeGreaterThanOrEqual(1);
     expect(await rowsOf(page, 'needs_ops')).toEqual([ops.caseRef]);
@@ -145,7 +105,7 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
   }, 60_000);
 
   test('the console’s files arrive compressed, the versioned ones cached for good, the rest revalidated on reload', async () => {
-    const page = await watchedPage(context, problems);
+    const page = await newPage();
     const seen = new Map<string, Record<string, string>>();
     page.on('response', (res) => {
       const url = new URL(res.url());
