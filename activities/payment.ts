@@ -1,4 +1,4 @@
-import type { LedgerFacts, TripFacts } from '../domain/evidence';
+import type { FulfilmentFacts, LedgerFacts, TripFacts } from '../domain/evidence';
 import type { OrderKind } from '../domain/types';
 import type { ChargeHold, Refund } from '../workflows/definitions';
 import { ApplicationFailure } from '@temporalio/common';
@@ -27,6 +27,24 @@ export function ledgerFacts(ledger: OrderLedger): LedgerFacts {
         .map((r) => ({ id: r.refundId, kind: 'refund' as const, amountFen: r.amountFen, at: r.refundedAt, status: 'succeeded', providerRef: r.providerRef, ...(r.transactionRef ? { reverses: r.transactionRef } : {}) })),
     ],
   };
+}
+
+const TICKET_STATUSES = new Set(['issued', 'changed', 'refunded', 'cancelled']);
+const RIDE_STATUSES = new Set(['completed', 'cancelled', 'in_progress']);
+const isTime = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/**
+ * The ticket or ride status as the order system reports it, or null: a platform that does not
+ * report one, or reports one this engine cannot read, leaves the panel without it and the case as it was.
+ */
+export function fulfilmentFacts(ledger: Pick<OrderLedger, 'fulfilmentStatus'>): FulfilmentFacts | null {
+  const f = ledger.fulfilmentStatus;
+  if (!f || !isTime(f.at)) return null;
+  if (f.kind === 'ticket' && TICKET_STATUSES.has(f.status) && typeof f.ticketNo === 'string' && f.ticketNo) {
+    return { kind: 'ticket', status: f.status, at: f.at, ticketNo: f.ticketNo, ...(isTime(f.issuedAt) ? { issuedAt: f.issuedAt } : {}) };
+  }
+  if (f.kind === 'ride' && RIDE_STATUSES.has(f.status)) return { kind: 'ride', status: f.status, at: f.at };
+  return null;
 }
 
 function chargeHold(hold: Hold, dueAt: string): ChargeHold {
@@ -82,12 +100,14 @@ export function createPaymentActivities(deps: { payment: PaymentPort }) {
     });
 
   return {
-    async gatherEvidence(req: { orderId: string; orderKind: OrderKind }): Promise<{ ledger: LedgerFacts | null; trip: TripFacts | null }> {
+    async gatherEvidence(req: { orderId: string; orderKind: OrderKind }): Promise<{ ledger: LedgerFacts | null; trip: TripFacts | null; fulfilment: FulfilmentFacts | null }> {
       const ledger = await ledgerOrNull(req.orderId);
       const trip = req.orderKind === 'ride' || ledger?.kind === 'ride' ? await classify('trip', () => payment.getTrip(req.orderId)) : null;
       return {
         ledger: ledger ? ledgerFacts(ledger) : null,
         trip: trip && { plannedKm: trip.plannedKm, actualKm: trip.actualKm, durationMin: trip.durationMin, fareRule: trip.fareRule, chargedFen: trip.chargedFen },
+        // Read from the same order record as the ledger: no second call that could fail the evidence.
+        fulfilment: ledger ? fulfilmentFacts(ledger) : null,
       };
     },
 

@@ -43,6 +43,23 @@ export interface TripFacts {
   chargedFen: number;
 }
 
+/**
+ * The order system's word on what was delivered, as it stands now: the ticket (flight, train) or
+ * the ride. It is shown beside the ledger, never used to decide: a ticket issued after the customer
+ * was told "payment failed" is what story A is about, and the agent must see it.
+ */
+export type FulfilmentFacts =
+  | {
+      kind: 'ticket';
+      status: 'issued' | 'changed' | 'refunded' | 'cancelled';
+      /** When the order system recorded this status. */
+      at: string;
+      ticketNo: string;
+      /** When the ticket was first issued, if the status is a later one. */
+      issuedAt?: string;
+    }
+  | { kind: 'ride'; status: 'completed' | 'cancelled' | 'in_progress'; at: string };
+
 export interface DriverAdmission {
   admittedFault: boolean;
   kind: 'detour' | 'fare' | 'other';

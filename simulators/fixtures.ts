@@ -14,7 +14,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * and the agency issued a non-cancellable ticket. The two debits settle one attempt, which
  * is what "the provider's ledger shows two debits for one payment" (A3) looks like.
  */
-export function storyAFlightOrder(orderId: string, opts: { paidAt?: string | Date; customerId?: string } = {}): SeedOrderInput {
+export function storyAFlightOrder(orderId: string, opts: { paidAt?: string | Date; customerId?: string; ticketNo?: string } = {}): SeedOrderInput {
   const t0 = opts.paidAt ? new Date(opts.paidAt).getTime() : Date.parse('2025-03-14T20:05:00+08:00');
   const amountFen = 128_600;
   const attemptId = `${orderId}-ATT1`;
@@ -39,7 +39,16 @@ export function storyAFlightOrder(orderId: string, opts: { paidAt?: string | Dat
       { providerRef: `${orderId}-BANK-2`, amountFen, at: iso(t0 + 10 * MIN + 4_000), kind: 'payment', attemptId },
     ],
     fulfilment: { kind: 'ticket_issued', at: iso(t0 + 11 * MIN), cancellable: false },
+    // What the agency's order system says: the ticket was issued after the page said the payment failed.
+    fulfilmentStatus: { kind: 'ticket', status: 'issued', at: iso(t0 + 11 * MIN), ticketNo: opts.ticketNo ?? ticketNumberFor(orderId) },
   };
+}
+
+/** An e-ticket number as a Chinese carrier prints it (781: China Eastern), the same for the same order. */
+export function ticketNumberFor(orderId: string): string {
+  let n = 0;
+  for (const ch of orderId) n = (n * 31 + ch.charCodeAt(0)) % 10_000_000_000;
+  return `781-${String(n).padStart(10, '0')}`;
 }
 
 /** The premium-car fare rule the story B order is charged by. */
@@ -73,6 +82,7 @@ export function storyBRideOrder(
     enterpriseId,
     orderAmountFen: chargedFen,
     fulfilment: { kind: 'ride_completed', at: iso(endedAt), cancellable: false },
+    fulfilmentStatus: { kind: 'ride', status: 'completed', at: iso(endedAt) },
     trip: {
       plannedKm: 18,
       actualKm: 31,

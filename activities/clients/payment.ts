@@ -81,6 +81,11 @@ export interface Fulfilment {
   cancellable: boolean;
 }
 
+/** The order system's status of the ticket or the ride now (a later change, refund or cancellation included). */
+export type FulfilmentStatus =
+  | { kind: 'ticket'; status: 'issued' | 'changed' | 'refunded' | 'cancelled'; at: string; ticketNo: string; issuedAt?: string }
+  | { kind: 'ride'; status: 'completed' | 'cancelled' | 'in_progress'; at: string };
+
 /** One line of the chronological view: what a voucher or a written explanation lists. */
 export interface LedgerEntry {
   at: string;
@@ -104,6 +109,8 @@ export interface OrderLedger {
   holds: Hold[];
   pendingAutoCharge: PendingAutoCharge | null;
   fulfilment: Fulfilment | null;
+  /** Absent from a platform that does not report it; null when the order system has no status. */
+  fulfilmentStatus?: FulfilmentStatus | null;
   tariff?: { refundFeeRatio: number; seatResold: boolean } | null;
   language?: 'zh' | 'en' | null;
   totals: { debitedFen: number; refundedFen: number; netFen: number };

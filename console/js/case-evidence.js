@@ -1,7 +1,8 @@
 /**
  * The evidence panel: what the engine found, and the records it found it in (the ledger's
  * attempts, debits and refunds; the trip planned against driven, with the fare's working), then
- * one net money summary (the server's, `state.money`) so nobody adds up cards by hand.
+ * one net money summary (the server's, `state.money`) so nobody adds up cards by hand. The ticket or
+ * ride status comes first among the records: a ticket issued after "payment failed" is the point.
  */
 import { h, pairs, table, badge, section } from './dom.js';
 import { getLang, label, t } from './i18n.js';
@@ -61,6 +62,65 @@ function ledgerRecords(ledger) {
   );
 }
 
+const SUCCEEDED = new Set(['succeeded', 'success']);
+const STATUS_KIND = { issued: 'info', changed: 'info', refunded: 'warn', cancelled: 'warn', completed: 'ok', in_progress: 'info' };
+
+/**
+ * Where the order system's status contradicts what the customer was told or still pays: a ticket
+ * issued after the payment page said it failed (story A), or a ticket refunded or a ride cancelled
+ * while the money is still taken. `netPaidFen` is the server's money summary, the case's own
+ * refunds included; without one, the ledger as read.
+ */
+export function fulfilmentConflicts(f, ledger, netPaidFen) {
+  if (!f) return [];
+  const conflicts = [];
+  const entries = ledger?.entries ?? [];
+  const ok = (e) => SUCCEEDED.has(String(e.status).toLowerCase());
+  const issuedAt = f.kind === 'ticket' ? (f.issuedAt ?? (f.status === 'issued' || f.status === 'changed' ? f.at : null)) : null;
+  if (issuedAt) {
+    const before = entries.filter((e) => e.kind === 'attempt' && e.shownToCustomer && !ok(e) && Date.parse(e.at) <= Date.parse(issuedAt));
+    const shown = before.at(-1);
+    // A successful attempt after the failure means the customer paid again knowingly: no contradiction.
+    const paidAgain = shown && entries.some((e) => e.kind === 'attempt' && ok(e) && Date.parse(e.at) > Date.parse(shown.at));
+    if (shown && !paidAgain) conflicts.push({ code: 'issuedAfterFailure', at: issuedAt, shownAt: shown.at, shown: shown.shownToCustomer });
+  }
+  if (f.status === 'refunded' || f.status === 'cancelled') {
+    const sum = (kind) => entries.filter((e) => e.kind === kind).reduce((n, e) => n + e.amountFen, 0);
+    const net = Number.isFinite(netPaidFen) ? netPaidFen : sum('debit') - sum('refund');
+    if (net > 0) conflicts.push({ code: f.kind === 'ride' ? 'rideCancelledCharged' : 'ticketUndeliveredCharged', at: f.at, netFen: net });
+  }
+  return conflicts;
+}
+
+function conflictText(c, f) {
+  return t(`ev.conflict.${c.code}`, {
+    at: `${shanghaiTime(c.at)} ${t('tz.beijing')}`,
+    shownAt: c.shownAt ? `${shanghaiTime(c.shownAt)} ${t('tz.beijing')}` : '',
+    shown: c.shown ?? '',
+    amount: fen(c.netFen),
+    status: label(`fulfil.${f.kind}`, f.status),
+  });
+}
+
+/** The ticket or ride as the order system reports it now, and where that contradicts the complaint. */
+function fulfilmentRecords(f, ledger, netPaidFen) {
+  const conflicts = fulfilmentConflicts(f, ledger, netPaidFen);
+  return h(
+    'div',
+    { class: 'records', 'data-testid': 'fulfilment', 'data-kind': f.kind, 'data-status': f.status },
+    h('h3', null, t(f.kind === 'ride' ? 'ev.rideStatus' : 'ev.ticketStatus')),
+    conflicts.map((c) =>
+      h('div', { class: 'alert alert-warn', 'data-testid': 'fulfilment-conflict', 'data-code': c.code }, h('strong', null, t('ev.conflict')), h('p', null, conflictText(c, f))),
+    ),
+    pairs([
+      [t('field.status'), badge(label(`fulfil.${f.kind}`, f.status), STATUS_KIND[f.status] ?? 'neutral', { 'data-testid': 'fulfilment-status' })],
+      [t('ev.ticketNo'), f.kind === 'ticket' ? h('code', { 'data-testid': 'ticket-no' }, f.ticketNo) : undefined],
+      [t('ev.issuedAt'), f.kind === 'ticket' && f.issuedAt && f.issuedAt !== f.at ? [when(f.issuedAt), ` ${t('tz.beijing')}`] : undefined],
+      [t(`ev.statusAt.${f.kind}`), [when(f.at), ` ${t('tz.beijing')}`]],
+    ]),
+  );
+}
+
 /** The fare on the planned route, worked out as the engine works it (domain/evidence.ts fairFareFen). */
 function tripRecords(trip, findings) {
   const detour = findings.find((f) => f.kind === 'detour');
@@ -115,6 +175,9 @@ export function renderEvidence(state) {
     blocking,
     items.length ? h('ul', { class: 'findings' }, items) : null,
     empty ? h('p', { class: 'hint' }, empty) : null,
+    records.fulfilment ? fulfilmentRecords(records.fulfilment, records.ledger, state.money?.netPaidFen) : null,
+    // Read, and the order system said nothing: unknown, which is not the same as fine.
+    records.fulfilment === null && records.ledger ? h('p', { class: 'hint', 'data-testid': 'fulfilment-unknown' }, t('ev.noFulfilment')) : null,
     records.ledger ? ledgerRecords(records.ledger) : null,
     records.trip ? tripRecords(records.trip, state.findings) : null,
   );
@@ -142,6 +205,19 @@ export function renderMoneySummary(state) {
       [t('sum.stillOwed'), h('strong', { 'data-testid': 'sum-still-owed' }, fen(m.stillOwedFen))],
     ]),
   );
+}
+
+/**
+ * The voucher's money in the summary's words (the voucher carries the hold and the refunds, not
+ * the summary): so the printed outcome reads as the case page does.
+ */
+export function voucherReading(v) {
+  const c = v.charge ?? {};
+  const refunded = (v.refunds ?? []).length > 0;
+  const reduced = c.status === 'captured' && c.capturedFen !== undefined && c.heldFen !== undefined && c.capturedFen < c.heldFen;
+  if (refunded) return reduced ? 'refunded_and_reduced' : 'refunded';
+  if (c.status === 'released') return 'charge_released';
+  return reduced ? 'reduced_charge' : 'none';
 }
 
 /** The outcome as the money says it: a reduced capture is not a refund. */

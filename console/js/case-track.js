@@ -2,9 +2,35 @@
 import { h, table, badge, section } from './dom.js';
 import { getLang, label, t } from './i18n.js';
 import { when } from './case-facts.js';
-import { fen, shanghaiTime } from './format.js';
+import { fen, shanghaiClock, shanghaiTime } from './format.js';
 
 const DELIVERY_KIND = { delivered: 'ok', sent: 'info', failed: 'danger' };
+
+/**
+ * A receipt that came after the window had moved the message on to the next channel: the text
+ * reached the customer after all, so with the next channel's copy they have it twice. Null when
+ * there is no late receipt.
+ */
+export function lateReceiptNote(n, notifications) {
+  const late = n.lateReceipt;
+  if (!late) return null;
+  if (late.status === 'failed') return { status: 'failed', twice: false, text: t('msg.lateFailed', { reason: late.reason ?? '—' }) };
+  const twice = notifications.some((o) => o !== n && o.step === n.step && o.channel !== n.channel && o.status === 'delivered');
+  const said = late.at ? t('msg.lateDelivered', { time: shanghaiClock(late.at, n.at) }) : t('msg.lateDeliveredUntimed');
+  return { status: 'delivered', twice, text: twice ? `${said}${t('msg.lateTwice')}` : said };
+}
+
+function lateReceiptLine(n, notifications) {
+  const note = lateReceiptNote(n, notifications);
+  if (!note) return null;
+  return h(
+    'p',
+    { class: `late-receipt late-${note.status}`, 'data-testid': 'late-receipt', 'data-status': note.status, 'data-twice': String(note.twice) },
+    badge(t(`msg.lateBadge.${note.status}`), note.status === 'delivered' ? 'warn' : 'neutral'),
+    ' ',
+    h('span', { 'data-at': n.lateReceipt.at ?? undefined, title: n.lateReceipt.at ? `${shanghaiTime(n.lateReceipt.at)} ${t('tz.beijing')}` : undefined }, note.text),
+  );
+}
 
 export function renderNotifications(state) {
   const lang = state.language === 'en' ? 'en' : 'zh-CN';
@@ -25,6 +51,7 @@ export function renderNotifications(state) {
         ' ',
         h('code', { class: 'muted' }, n.outId),
       ),
+      lateReceiptLine(n, state.notifications),
       h('blockquote', { class: 'sent-text', lang, title: t('case.exactText') }, n.text),
     ),
   );

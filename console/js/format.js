@@ -26,6 +26,14 @@ export function shanghaiTime(iso, { weekday = false } = {}) {
   return weekday ? `${text} ${WEEKDAY[getLang()].format(date)}` : text;
 }
 
+/** "14:30" in Beijing time; with the date in front when it is another day than `sameDayAs`. */
+export function shanghaiClock(iso, sameDayAs) {
+  const full = shanghaiTime(iso);
+  if (full === '—' || !/^\d{4}-/.test(full)) return full;
+  const day = sameDayAs ? shanghaiTime(sameDayAs).slice(0, 10) : full.slice(0, 10);
+  return day === full.slice(0, 10) ? full.slice(11, 16) : full.slice(0, 16);
+}
+
 /** "¥1,234.56" from integer fen. */
 export function fen(amount) {
   if (amount === undefined || amount === null || !Number.isFinite(amount)) return '—';

@@ -4,6 +4,7 @@ import { boot } from './boot.js';
 import { h, fill, pairs, table, $ } from './dom.js';
 import { label, onLangChange, t } from './i18n.js';
 import { fen, shanghaiTime } from './format.js';
+import { outcomeText, voucherReading } from './case-evidence.js';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
 let voucher = null;
@@ -20,7 +21,8 @@ function render() {
       [t('field.orderId'), v.orderId],
       [t('field.customerId'), v.customerId],
       [t('voucher.issuedAt'), h('time', { datetime: v.issuedAt }, `${shanghaiTime(v.issuedAt)} ${t('tz.beijing')}`)],
-      [t('voucher.outcome'), label('outcome', v.outcome)],
+      // Worded as the case page words it: a charge taken at less is not a partial refund.
+      [t('voucher.outcome'), h('span', { 'data-testid': 'voucher-outcome' }, outcomeText({ outcome: v.outcome, money: { reading: voucherReading(v) } }))],
     ]),
     h('h2', null, t('voucher.explanation')),
     h('ul', { 'data-testid': 'voucher-explanation' }, v.explanation.map((line) => h('li', null, line))),

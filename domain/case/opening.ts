@@ -2,7 +2,7 @@
 import { formatDeadline } from '../calendar';
 import { acknowledgeDeadline, levelDeadline } from '../deadlines';
 import { defaultOwner } from '../escalation';
-import { ledgerFindings, orderNotFoundFinding, tripFindings, type LedgerFacts, type TripFacts } from '../evidence';
+import { ledgerFindings, orderNotFoundFinding, tripFindings, type FulfilmentFacts, type LedgerFacts, type TripFacts } from '../evidence';
 import { acknowledgementText, escalationText } from '../notices';
 import { automaticSettlement } from '../settlement';
 import type { Level } from '../types';
@@ -157,13 +157,15 @@ export function evidenceInFlight(ctx: Ctx): boolean {
   return Object.keys(ctx.s.machine.calls).some((k) => k.startsWith('evidence:'));
 }
 
-export function onEvidence(ctx: Ctx, evidence: { ledger: LedgerFacts | null; trip: TripFacts | null }): void {
+export function onEvidence(ctx: Ctx, evidence: { ledger: LedgerFacts | null; trip: TripFacts | null; fulfilment?: FulfilmentFacts | null }): void {
   const s = ctx.s;
   delete s.machine.retries.evidence;
   const first = s.machine.ledger === undefined;
   s.machine.ledger = evidence.ledger;
   s.machine.ledgerStale = false;
   s.machine.trip = evidence.trip;
+  // Shown, never decided on: an evidence result from before the field reads as no status.
+  s.machine.fulfilment = evidence.fulfilment ?? null;
   s.findings = findingsOf(s.orderId, evidence.ledger, evidence.trip, s.driverReports);
   s.flags.orderNotFound = evidence.ledger === null;
   s.owedFen = s.findings.reduce((sum, f) => sum + f.refundDueFen, 0);

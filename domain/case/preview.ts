@@ -49,7 +49,7 @@ function successOf(state: ComplaintState, call: Call, now: string): unknown | un
     case 'releaseHold':
       return {};
     case 'gatherEvidence':
-      return { ledger: state.machine.ledger ?? null, trip: state.machine.trip ?? null };
+      return { ledger: state.machine.ledger ?? null, trip: state.machine.trip ?? null, fulfilment: state.machine.fulfilment ?? null };
     case 'notifyOaDispute':
     case 'deliverOaVoucher':
       return null;

@@ -4,7 +4,7 @@
  * decide (what is in flight, what is waiting to be retried), carried across continue-as-new.
  */
 import type { CalendarSnapshot } from '../calendar';
-import type { Finding, LedgerFacts, TripFacts } from '../evidence';
+import type { Finding, FulfilmentFacts, LedgerFacts, TripFacts } from '../evidence';
 import { moneySummary, type MoneySummary } from '../money-summary';
 import type { SettlementKind } from '../fees';
 import type { Claim, Movement } from '../money';
@@ -192,6 +192,8 @@ export interface MachineState {
   /** Money moved outside the case since the ledger was read (the provider charged at its hold's end). */
   ledgerStale?: boolean;
   trip?: TripFacts | null;
+  /** The ticket or ride status the order system reported with the ledger (null: none reported). */
+  fulfilment?: FulfilmentFacts | null;
   money?: {
     movements: Movement[];
     next: number;
@@ -344,6 +346,8 @@ export interface CaseRecords {
   /** null: the payment system does not know the order; absent: not read yet. */
   ledger?: LedgerFacts | null;
   trip?: TripFacts | null;
+  /** The ticket or ride status; absent on a case read before it was recorded. */
+  fulfilment?: FulfilmentFacts | null;
 }
 
 /** A case as the API, the console and the voucher read it: everything but the machine's bookkeeping. */
@@ -358,5 +362,5 @@ export function publicView(state: ComplaintState): CaseRecord {
 /** The case as staff read it (state query, closed case's result): with the records it was decided on. */
 export function staffView(state: ComplaintState): CaseRecord {
   const view = publicView(state);
-  return { ...view, records: { ledger: state.machine.ledger, trip: state.machine.trip }, money: moneySummary({ ...view, ledger: state.machine.ledger }) };
+  return { ...view, records: { ledger: state.machine.ledger, trip: state.machine.trip, fulfilment: state.machine.fulfilment }, money: moneySummary({ ...view, ledger: state.machine.ledger }) };
 }

@@ -54,6 +54,20 @@ export const seedOrderSchema = z.object({
     })
     .nullable()
     .default(null),
+  /** The order system's status of the ticket or ride now; left out, the order reports none. */
+  fulfilmentStatus: z
+    .discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('ticket'),
+        status: z.enum(['issued', 'changed', 'refunded', 'cancelled']),
+        at: instant,
+        ticketNo: z.string().min(1).max(32),
+        issuedAt: instant.optional(),
+      }),
+      z.object({ kind: z.literal('ride'), status: z.enum(['completed', 'cancelled', 'in_progress']), at: instant }),
+    ])
+    .nullable()
+    .default(null),
   trip: z
     .object({
       plannedKm: z.number().nonnegative(),

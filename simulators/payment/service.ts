@@ -119,6 +119,7 @@ export class PaymentService {
         holds: [],
         pendingAutoCharge,
         fulfilment: seed.fulfilment,
+        fulfilmentStatus: seed.fulfilmentStatus,
         tariff: seed.tariff,
         language: seed.language,
         trip: seed.trip ? { orderId: seed.orderId, ...seed.trip } : null,

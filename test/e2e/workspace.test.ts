@@ -4,31 +4,17 @@
  * view agreeing with the case page on urgency, "order not found" as a blocking state, and an
  * axe-core pass with no serious or critical violation on the list page.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { api, complaintBody, eventually, harness, KEYS, uniqueOrderId } from '../harness/client';
-import { signInAs, watchedPage } from './support/console-pages';
-
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SHOTS = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
-const AXE = require.resolve('axe-core/axe.min.js');
-const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
+import { contextPerTest, describeBrowser, launchChromium, seriousViolations, SHOTS } from './support/browser';
+import { signInAs } from './support/console-pages';
 
 type Role = keyof typeof KEYS;
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
 describeBrowser('the triage home (chromium, real stack)', () => {
   let browser: Browser;
-  let context: BrowserContext;
-  let problems: string[];
+  const { newPage } = contextPerTest(() => browser);
 
   const customerId = uniqueOrderId('WSC');
   const phone = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -38,11 +24,7 @@ describeBrowser('the triage home (chromium, real stack)', () => {
   let hot = { id: '', caseRef: '' };
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const customer = { name: '赵六', phone: `+86${phone}`, language: 'zh' };
     // Neither order is known to the payment system: its evidence is "order not found".
     const a = await api('POST', '/complaints', { body: complaintBody(plainOrder, { customerId, customer }) });
@@ -58,20 +40,6 @@ describeBrowser('the triage home (chromium, real stack)', () => {
     await api('POST', `/complaints/${plain.caseRef}/actions/withdraw`, { key: KEYS.supervisor, body: { reason: 'e2e test case, no longer needed' } });
     await browser?.close();
   });
-
-  beforeEach(async () => {
-    // axe is injected as a script, which the console's CSP (rightly) refuses; the pages are otherwise the same.
-    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, timezoneId: 'America/New_York', bypassCSP: true });
-    context.setDefaultTimeout(15_000);
-    problems = [];
-  });
-
-  afterEach(async () => {
-    await context.close();
-    expect(problems).toEqual([]);
-  });
-
-  const newPage = () => watchedPage(context, problems);
 
   const signIn = (page: Page, role: Role) => signInAs(page, role);
 
@@ -155,13 +123,7 @@ describeBrowser('the triage home (chromium, real stack)', () => {
     await page.locator('[data-testid="view-awaiting_approval"]').waitFor();
     await page.getByTestId('case-table').or(page.locator('#results .empty')).waitFor();
     await page.locator('#more-filters summary').click();
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const page = globalThis as unknown as { axe: { run(ctx: unknown, opts: object): Promise<{ violations: AxeViolation[] }> }; document: unknown };
-      const result = await page.axe.run(page.document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-    });
-    const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    const blocking = await seriousViolations(page);
     expect(blocking).toEqual([]);
   }, 60_000);
 });
