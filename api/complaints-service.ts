@@ -77,6 +77,9 @@ export function hashOf(text: string): string {
  * close changes nothing (the open case answers repeats itself, inside the workflow).
  */
 async function handledBefore(svc: ComplaintsService, orderId: string, key: string, bodyHash: string | undefined): Promise<IntakeResult | undefined> {
+  // Most reports are on an order that never had a case: one look-up by the workflow id says so,
+  // where the search below reads the visibility store (on SQLite, more work the more cases it holds).
+  if (!(await anyCaseOn(svc, orderId))) return undefined;
   const query = `WorkflowType = '${COMPLAINT_WORKFLOW_TYPE}' AND OrderId = '${orderId}' AND IntakeKeys = '${key}' AND ExecutionStatus != 'ContinuedAsNew'`;
   for await (const execution of svc.client.workflow.list({ query })) {
     if (execution.status.name === 'RUNNING') return undefined;
@@ -86,6 +89,17 @@ async function handledBefore(svc: ComplaintsService, orderId: string, key: strin
     return { complaintId: state.complaintId, caseRef: state.caseRef, created: false, repeated: true, status: state.status, level: state.level, nextDeadline: state.nextDeadline };
   }
   return undefined;
+}
+
+/** Whether any run, open or closed, ever had this order's complaint id. */
+async function anyCaseOn(svc: ComplaintsService, orderId: string): Promise<boolean> {
+  try {
+    await svc.client.workflow.getHandle(complaintWorkflowId(orderId)).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === grpcStatus.NOT_FOUND)) return false;
+    throw err;
+  }
 }
 
 export async function openComplaint(

@@ -34,7 +34,7 @@ const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 
 const OUTCOME: Record<string, { zh: string; en: string }> = {
   refunded: { zh: '已全额退款', en: 'refunded in full' },
-  partly_refunded: { zh: '部分退款或减免扣款', en: 'partly refunded or charged less' },
+  partly_refunded: { zh: '部分退款并减免扣款', en: 'partly refunded and charged less' },
   resolved: { zh: '已处理', en: 'resolved' },
   rejected: { zh: '投诉不成立', en: 'not upheld' },
   withdrawn: { zh: '已撤回', en: 'withdrawn' },
@@ -108,6 +108,19 @@ export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(s
   };
 }
 
+/**
+ * The outcome as the money moved: relief given as a charge taken at less is not a refund, and an
+ * enterprise's finance team reconciles the voucher against the refunds it lists.
+ */
+export function voucherOutcome(v: Pick<Voucher, 'outcome' | 'charge' | 'refunds'>): { zh: string; en: string } {
+  if (v.outcome === 'partly_refunded') {
+    const reduced = v.charge.capturedFen !== undefined && v.charge.heldFen !== undefined && v.charge.capturedFen < v.charge.heldFen;
+    if (reduced && v.refunds.length === 0) return { zh: '已按更正后的金额扣款', en: 'charged at the corrected amount' };
+    if (!reduced) return { zh: '已部分退款', en: 'partly refunded' };
+  }
+  return OUTCOME[v.outcome] ?? { zh: v.outcome, en: v.outcome };
+}
+
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
@@ -123,7 +136,7 @@ ${row('Voucher 凭证号', v.voucherNo)}
 ${row('Complaint 投诉编号', v.caseRef)}
 ${row('Order 订单号', v.orderId)}
 ${row('Issued 开具时间', formatDeadline(new Date(v.issuedAt), 'zh'))}
-${row('Outcome 结果', `${OUTCOME[v.outcome]?.zh ?? v.outcome} / ${OUTCOME[v.outcome]?.en ?? v.outcome}`)}
+${row('Outcome 结果', `${voucherOutcome(v).zh} / ${voucherOutcome(v).en}`)}
 ${row('Charge held 冻结金额', money(v.charge.heldFen))}
 ${row('Charged 实际扣款', money(v.charge.capturedFen))}
 ${v.refunds.map((r) => row(`Refund 退款 ${r.reference}`, `${money(r.amountFen)} · ${formatDeadline(new Date(r.at), 'zh')}`)).join('\n')}

@@ -1,4 +1,4 @@
-import { voucherIssuedAt } from '../../domain/voucher';
+import { voucherIssuedAt, voucherOutcome } from '../../domain/voucher';
 import { storyBRideOrder } from '../../simulators/fixtures';
 import { api, complaintBody, eventually, KEYS, simulator, uniqueOrderId } from '../harness/client';
 import { driverReportBody, postDriverReport } from './support/driver';
@@ -32,6 +32,8 @@ describe('GET /complaints/:id/voucher (story B5: the written explanation and pay
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     expect(html.headers.get('content-disposition')).toBe(`inline; filename="V-${state.caseRef}.html"`);
     expect(html.body).toContain(`V-${state.caseRef}`);
+    // Story B's relief was a charge taken at less, with no refund: the outcome says so, not "refunded".
+    expect(html.body).toContain('<th>Outcome 结果</th><td>已按更正后的金额扣款 / charged at the corrected amount</td>');
     expect(html.body).not.toMatch(/<script/i);
   });
 
@@ -74,5 +76,20 @@ describe('GET /complaints/:id/voucher (story B5: the written explanation and pay
     expect((await api('GET', '/complaints/complaint-NOPE0002/voucher')).status).toBe(404);
     expect((await api('GET', `/complaints/${open.body.complaintId}/voucher?format=pdf`)).status).toBe(400);
     expect((await api('GET', `/complaints/${open.body.complaintId}/voucher?format=html&format=json`)).status).toBe(400);
+  });
+});
+
+describe('the outcome on the voucher names how the money moved', () => {
+  const v = (capturedFen: number | undefined, refunds: number) => ({
+    outcome: 'partly_refunded',
+    charge: { heldFen: 10_000, capturedFen, status: capturedFen === undefined ? undefined : 'captured' },
+    refunds: Array.from({ length: refunds }, (_, i) => ({ reference: `R${i}`, amountFen: 100, at: '2026-12-01T00:00:00Z' })),
+  });
+  test.each([
+    ['a charge taken at less, no refund', v(8_000, 0), 'charged at the corrected amount'],
+    ['a refund, the charge in full', v(10_000, 1), 'partly refunded'],
+    ['a refund and a charge taken at less', v(8_000, 1), 'partly refunded and charged less'],
+  ])('%s', (_name, voucher, en) => {
+    expect(voucherOutcome(voucher).en).toBe(en);
   });
 });
