@@ -97,7 +97,7 @@ async function anyCaseOn(svc: ComplaintsService, orderId: string): Promise<boole
     await svc.client.workflow.getHandle(complaintWorkflowId(orderId)).describe();
     return true;
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === grpcStatus.NOT_FOUND)) return false;
+    if (isNotFound(err)) return false;
     throw err;
   }
 }
@@ -216,9 +216,13 @@ async function closedCase(handle: WorkflowHandle): Promise<CaseView | undefined>
   return { ...view, allowed: closedVerdicts() };
 }
 
+function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === grpcStatus.NOT_FOUND);
+}
+
 /** Maps what Temporal says about a case to what the API client should hear. */
 export function asProblem(err: unknown, complaintId: string): unknown {
-  if (err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === grpcStatus.NOT_FOUND)) {
+  if (isNotFound(err)) {
     return new HttpProblem(404, `complaint ${complaintId} not found`);
   }
   if (err instanceof WorkflowUpdateFailedError) {
