@@ -55,12 +55,21 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
     await browser?.close();
   });
 
-  /** The view narrowed to this file's customer, as the address says it: the rows' case references. */
-  async function rowsOf(page: Page, view: string): Promise<string[]> {
-    await page.goto(`${harness.apiUrl}/console/index.html?view=${view}&q=${customerId}`);
-    await page.locator(`[data-testid="view-${view}"][aria-current="page"]`).waitFor();
-    await page.getByTestId('case-table').or(page.locator('#results .empty')).waitFor();
-    return page.getByTestId('case-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-case-ref') ?? ''));
+  /**
+   * The view narrowed to this file's customer, as the address says it: the rows' case references.
+   * Read again (for up to 15 s) until the row we expect is there: the view is a visibility search,
+   * and a CI run once read it empty between the case's upserts.
+   */
+  async function rowsOf(page: Page, view: string, expected: string): Promise<string[]> {
+    const until = Date.now() + 15_000;
+    for (;;) {
+      await page.goto(`${harness.apiUrl}/console/index.html?view=${view}&q=${customerId}`);
+      await page.locator(`[data-testid="view-${view}"][aria-current="page"]`).waitFor();
+      await page.getByTestId('case-table').or(page.locator('#results .empty')).waitFor();
+      const rows = await page.getByTestId('case-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-case-ref') ?? ''));
+      if (rows.includes(expected) || Date.now() > until) return rows;
+      await page.waitForTimeout(1_000);
+    }
   }
 
   test("an expert's “awaiting my approval” holds the agent's proposal, counted; the row opens the case with the approval to give", async () => {
@@ -68,7 +77,7 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
     await signInAs(page, 'expert');
     expect(Number(await page.getByTestId('view-count-awaiting_approval').textContent())).toBeGreaterThanOrEqual(1);
     expect(await page.getByTestId('view-awaiting_approval').textContent()).toContain('待我审批');
-    expect(await rowsOf(page, 'awaiting_approval')).toEqual([approval.caseRef]);
+    expect(await rowsOf(page, 'awaiting_approval', approval.caseRef)).toEqual([approval.caseRef]);
     await page.screenshot({ path: path.join(SHOTS, 'views-awaiting-approval.png'), fullPage: true });
     expect(['awaiting approval', await axe(page)]).toEqual(['awaiting approval', []]);
     await page.locator(`[data-testid="case-row"][data-case-ref="${approval.caseRef}"] a`).click();
@@ -90,7 +99,7 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
     const page = await newPage();
     await signInAs(page, 'ops');
     expect(Number(await page.getByTestId('view-count-needs_ops').textContent())).toBeGreaterThanOrEqual(1);
-    expect(await rowsOf(page, 'needs_ops')).toEqual([ops.caseRef]);
+    expect(await rowsOf(page, 'needs_ops', ops.caseRef)).toEqual([ops.caseRef]);
     const row = page.locator(`[data-testid="case-row"][data-case-ref="${ops.caseRef}"]`);
     expect(await row.getAttribute('data-urgency')).toBe('needs_ops');
     const listLabel = await row.locator('.cd-label').textContent();
