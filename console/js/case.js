@@ -13,6 +13,7 @@ import { renderContext } from './case-context.js';
 import { follow } from './live.js';
 import { renderPresence } from './presence.js';
 import { errorWords } from './error-words.js';
+import { serialRead } from './serial-read.js';
 
 const id = new URLSearchParams(location.search).get('id') ?? '';
 
@@ -21,8 +22,6 @@ let actions;
 let state = null;
 let fingerprint = '';
 let timeline = { entries: [], fromHistory: false, error: null };
-let loading = false;
-let again = false;
 
 async function loadHistory() {
   try {
@@ -60,12 +59,7 @@ async function showContext() {
   if (key === contextFor) fill($('#sec-context'), sectionEl);
 }
 
-async function refresh(force = false) {
-  if (loading) {
-    again = again || force;
-    return;
-  }
-  loading = true;
+async function readCase(force) {
   try {
     const next = await api('GET', `/complaints/${encodeURIComponent(id)}`);
     $('#case-error').hidden = true;
@@ -82,20 +76,20 @@ async function refresh(force = false) {
     const box = $('#case-error');
     box.hidden = false;
     box.textContent = err.status === 404 ? t('case.notFound', { id }) : `${t('case.loadFailed')}: ${errorWords(err)}`;
-  } finally {
-    loading = false;
-    if (again) {
-      again = false;
-      void refresh(true);
-    }
   }
 }
+
+const refresh = serialRead(readCase);
 
 /** The server pushes when the case changes (and who has it open); the page reads it then, never on a timer. */
 function goLive() {
   const status = $('#live-status');
   follow(`/complaints/${encodeURIComponent(id)}/live`, {
-    case: () => void refresh(),
+    case: ({ version }) => {
+      // Which change the page last heard of, for whoever looks at the page (and its tests).
+      status.dataset.version = version ?? '';
+      void refresh();
+    },
     presence: ({ viewers }) => renderPresence($('#presence'), viewers ?? [], me),
     onState(now) {
       status.dataset.state = now;

@@ -10,6 +10,7 @@ import { shanghaiTime } from './format.js';
 import { countdown, refreshCountdowns } from './countdown.js';
 import { follow } from './live.js';
 import { errorWords } from './error-words.js';
+import { serialRead } from './serial-read.js';
 
 const STATUSES = ['received', 'investigating', 'awaiting_customer', 'settling', 'needs_manual', 'apologizing', 'closed'];
 const FILTERS = ['status', 'level', 'owner', 'orderId', 'breached', 'pageSize'];
@@ -135,7 +136,7 @@ function showError(err) {
   error.textContent = [`${t('list.failed')}: ${errorWords(err)}`, ...issues].join(' — ');
 }
 
-async function loadViews() {
+async function readViews() {
   try {
     views = (await api('GET', '/complaints/views')).views ?? [];
   } catch (err) {
@@ -146,7 +147,7 @@ async function loadViews() {
   $('#results-title').textContent = resultsTitle();
 }
 
-async function load() {
+async function readList() {
   const filters = readFilters();
   try {
     const view = current === 'all' ? undefined : current;
@@ -161,6 +162,10 @@ async function load() {
   }
   render();
 }
+
+// Filters, pages and live counts all ask for a read: one runs at a time, and the last asked is the one shown.
+const loadViews = serialRead(readViews);
+const load = serialRead(readList);
 
 function restart() {
   tokens = [undefined];

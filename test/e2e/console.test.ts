@@ -96,7 +96,18 @@ describeBrowser('agent console (chromium, real stack)', () => {
   }
 
   async function waitForStatus(page: Page, status: string, timeout = 15_000): Promise<void> {
-    await page.locator(`[data-testid="case-status"][data-status="${status}"]`).waitFor({ timeout });
+    await page
+      .locator(`[data-testid="case-status"][data-status="${status}"]`)
+      .waitFor({ timeout })
+      .catch(async (err) => {
+        // Which side is behind, the page or the case, is what the next reader of a failure needs.
+        const id = new URL(page.url()).searchParams.get('id') ?? '';
+        const server = (await api('GET', `/complaints/${id}`)).body;
+        const shown = await page.getByTestId('case-status').getAttribute('data-status');
+        const live = await page.getByTestId('live-status').getAttribute('data-state');
+        const recent = (server.events ?? []).slice(-6).map((e: { kind: string; at: string }) => `${e.at} ${e.kind}`);
+        throw new Error(`${err.message}\npage shows ${shown} (live ${live}); the server says ${server.status}; its last events: ${recent.join(' | ')}`);
+      });
   }
 
   /** Types a refund and waits until the server's verdict for exactly that amount is on the buttons. */

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { api, complaintBody, harness, KEYS, simulator, uniqueOrderId, untilState } from '../harness/client';
+import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId, untilState } from '../harness/client';
 import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -237,6 +237,36 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     expect((await api('POST', `/complaints/${id}/actions/note`, { key: KEYS.expert, body: { text: '重连之后的备注' } })).status).toBe(200);
     await page.locator('[data-testid="note"]', { hasText: '重连之后的备注' }).waitFor({ timeout: 10_000 });
     expect(streams).toBe(2);
+    await api('POST', `/complaints/${id}/actions/withdraw`, { body: { reason: 'test over' } });
+  }, 90_000);
+
+  test('a change the server announces while the page is still reading the last one shows too (a CI run once kept a closed case on “apologizing”)', async () => {
+    const id = await paidCase('LW');
+    const context = await newContext();
+    const page = await newPage(context);
+    await signIn(page, 'agent');
+    await openCase(page, id);
+    const heard = () => page.getByTestId('live-status').getAttribute('data-version');
+    const changed = (from: string | null, what: string) => eventually(async () => ((await heard()) !== from ? true : undefined), 10_000, what);
+    const before = await heard();
+    // The page's next read of the timeline waits at the gate, as a read does on a slow API.
+    let held = 0;
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    await page.route(new RegExp(`/complaints/${id}/history$`), async (route) => {
+      held += 1;
+      if (held === 1) await gate;
+      return route.continue();
+    });
+    expect((await api('POST', `/complaints/${id}/actions/note`, { key: KEYS.expert, body: { text: '读取途中之前的备注' } })).status).toBe(200);
+    await changed(before, 'the first note announced');
+    await eventually(async () => (held === 1 ? true : undefined), 10_000, 'the read of the first note in flight');
+    const first = await heard();
+    // Announced while the read above, which saw only the first note, is still running.
+    expect((await api('POST', `/complaints/${id}/actions/note`, { key: KEYS.expert, body: { text: '读取途中的备注' } })).status).toBe(200);
+    await changed(first, 'the second note announced');
+    openGate();
+    await page.locator('[data-testid="note"]', { hasText: '读取途中的备注' }).waitFor({ timeout: 10_000 });
     await api('POST', `/complaints/${id}/actions/withdraw`, { body: { reason: 'test over' } });
   }, 90_000);
 
