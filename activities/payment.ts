@@ -1,4 +1,4 @@
-import type { FulfilmentFacts, LedgerFacts, TripFacts } from '../domain/evidence';
+import { RIDE_STATUSES, TICKET_STATUSES, type FulfilmentFacts, type LedgerFacts, type TripFacts } from '../domain/evidence';
 import type { OrderKind } from '../domain/types';
 import type { ChargeHold, Refund } from '../workflows/definitions';
 import { ApplicationFailure } from '@temporalio/common';
@@ -29,8 +29,8 @@ export function ledgerFacts(ledger: OrderLedger): LedgerFacts {
   };
 }
 
-const TICKET_STATUSES = new Set(['issued', 'changed', 'refunded', 'cancelled']);
-const RIDE_STATUSES = new Set(['completed', 'cancelled', 'in_progress']);
+const TICKETS = new Set<string>(TICKET_STATUSES);
+const RIDES = new Set<string>(RIDE_STATUSES);
 const isTime = (v: unknown): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v));
 
 /**
@@ -40,10 +40,10 @@ const isTime = (v: unknown): v is string => typeof v === 'string' && !Number.isN
 export function fulfilmentFacts(ledger: Pick<OrderLedger, 'fulfilmentStatus'>): FulfilmentFacts | null {
   const f = ledger.fulfilmentStatus;
   if (!f || !isTime(f.at)) return null;
-  if (f.kind === 'ticket' && TICKET_STATUSES.has(f.status) && typeof f.ticketNo === 'string' && f.ticketNo) {
+  if (f.kind === 'ticket' && TICKETS.has(f.status) && typeof f.ticketNo === 'string' && f.ticketNo) {
     return { kind: 'ticket', status: f.status, at: f.at, ticketNo: f.ticketNo, ...(isTime(f.issuedAt) ? { issuedAt: f.issuedAt } : {}) };
   }
-  if (f.kind === 'ride' && RIDE_STATUSES.has(f.status)) return { kind: 'ride', status: f.status, at: f.at };
+  if (f.kind === 'ride' && RIDES.has(f.status)) return { kind: 'ride', status: f.status, at: f.at };
   return null;
 }
 

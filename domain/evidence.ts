@@ -43,6 +43,9 @@ export interface TripFacts {
   chargedFen: number;
 }
 
+export const TICKET_STATUSES = ['issued', 'changed', 'refunded', 'cancelled'] as const;
+export const RIDE_STATUSES = ['completed', 'cancelled', 'in_progress'] as const;
+
 /**
  * The order system's word on what was delivered, as it stands now: the ticket (flight, train) or
  * the ride. It is shown beside the ledger, never used to decide: a ticket issued after the customer
@@ -51,14 +54,14 @@ export interface TripFacts {
 export type FulfilmentFacts =
   | {
       kind: 'ticket';
-      status: 'issued' | 'changed' | 'refunded' | 'cancelled';
+      status: (typeof TICKET_STATUSES)[number];
       /** When the order system recorded this status. */
       at: string;
       ticketNo: string;
       /** When the ticket was first issued, if the status is a later one. */
       issuedAt?: string;
     }
-  | { kind: 'ride'; status: 'completed' | 'cancelled' | 'in_progress'; at: string };
+  | { kind: 'ride'; status: (typeof RIDE_STATUSES)[number]; at: string };
 
 export interface DriverAdmission {
   admittedFault: boolean;

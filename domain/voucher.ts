@@ -128,6 +128,7 @@ function escapeHtml(text: string): string {
 export function voucherHtml(v: Voucher): string {
   const row = (label: string, value: string) => `<tr><th>${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
   const money = (fen: number | undefined) => (fen === undefined ? '-' : formatFen(fen));
+  const outcome = voucherOutcome(v);
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(v.voucherNo)}</title>
 <style>body{font-family:sans-serif;max-width:760px;margin:2em auto}th{text-align:left;padding-right:1em}td,th{border-bottom:1px solid #ddd;padding:4px}</style></head>
 <body><h1>付款凭证及书面说明 / Payment voucher and written explanation</h1>
@@ -136,7 +137,7 @@ ${row('Voucher 凭证号', v.voucherNo)}
 ${row('Complaint 投诉编号', v.caseRef)}
 ${row('Order 订单号', v.orderId)}
 ${row('Issued 开具时间', formatDeadline(new Date(v.issuedAt), 'zh'))}
-${row('Outcome 结果', `${voucherOutcome(v).zh} / ${voucherOutcome(v).en}`)}
+${row('Outcome 结果', `${outcome.zh} / ${outcome.en}`)}
 ${row('Charge held 冻结金额', money(v.charge.heldFen))}
 ${row('Charged 实际扣款', money(v.charge.capturedFen))}
 ${v.refunds.map((r) => row(`Refund 退款 ${r.reference}`, `${money(r.amountFen)} · ${formatDeadline(new Date(r.at), 'zh')}`)).join('\n')}

@@ -2,6 +2,7 @@
  * Payment system client: the order ledger (evidence for C5), the automatic-charge hold
  * (C6) and refunds (C7). Money is integer fen; times are ISO 8601 strings.
  */
+import type { FulfilmentFacts } from '../../domain/evidence';
 import { type CallOptions, type ClientConfig, requestJson, requestJsonStrict } from './http';
 
 export type OrderKind = 'flight' | 'ride' | 'hotel' | 'other';
@@ -81,11 +82,6 @@ export interface Fulfilment {
   cancellable: boolean;
 }
 
-/** The order system's status of the ticket or the ride now (a later change, refund or cancellation included). */
-export type FulfilmentStatus =
-  | { kind: 'ticket'; status: 'issued' | 'changed' | 'refunded' | 'cancelled'; at: string; ticketNo: string; issuedAt?: string }
-  | { kind: 'ride'; status: 'completed' | 'cancelled' | 'in_progress'; at: string };
-
 /** One line of the chronological view: what a voucher or a written explanation lists. */
 export interface LedgerEntry {
   at: string;
@@ -109,8 +105,12 @@ export interface OrderLedger {
   holds: Hold[];
   pendingAutoCharge: PendingAutoCharge | null;
   fulfilment: Fulfilment | null;
-  /** Absent from a platform that does not report it; null when the order system has no status. */
-  fulfilmentStatus?: FulfilmentStatus | null;
+  /**
+   * The ticket's or ride's status now (a later change, refund or cancellation included); absent
+   * from a platform that does not report it, null when the order system has none. Read through
+   * fulfilmentFacts, which drops what it cannot read.
+   */
+  fulfilmentStatus?: FulfilmentFacts | null;
   tariff?: { refundFeeRatio: number; seatResold: boolean } | null;
   language?: 'zh' | 'en' | null;
   totals: { debitedFen: number; refundedFen: number; netFen: number };
