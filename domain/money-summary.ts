@@ -46,10 +46,12 @@ export interface MoneySummary {
 export function moneySummary(f: MoneyFacts): MoneySummary {
   const position = f.ledger ? netPosition(f.ledger) : undefined;
   const known = new Set((f.ledger?.entries ?? []).filter((e) => e.kind === 'refund').flatMap((e) => [e.id, e.providerRef].filter((x): x is string => !!x)));
-  // A refund of this case the ledger already lists (it was read again after) is counted once.
-  const ours = f.refunds.filter((r) => r.status === 'succeeded' && !known.has(r.refundId) && !known.has(r.outRequestNo));
+  const ours = f.refunds.filter((r) => r.status === 'succeeded');
   const refundedByCaseFen = ours.reduce((s, r) => s + r.amountFen, 0);
-  const refundedFen = (position?.refundedFen ?? 0) + refundedByCaseFen;
+  // A refund of this case the ledger already lists (it was read again after) is counted once in
+  // the order's total, and is still this case's relief.
+  const unlisted = ours.filter((r) => !known.has(r.refundId) && !known.has(r.outRequestNo));
+  const refundedFen = (position?.refundedFen ?? 0) + unlisted.reduce((s, r) => s + r.amountFen, 0);
   const heldFen = f.hold?.status === 'held' ? f.hold.amountFen : 0;
   const capturedFen = f.hold?.status === 'captured' ? f.hold.capturedFen ?? f.hold.amountFen : 0;
   const reducedFen = f.hold && f.hold.status !== 'held' ? f.hold.amountFen - (f.hold.capturedFen ?? 0) : 0;

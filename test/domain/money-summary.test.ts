@@ -60,7 +60,8 @@ test.each<[string, MoneyFacts, Partial<ReturnType<typeof moneySummary>>]>([
       findings: aFindings,
       outcome: 'partly_refunded',
     },
-    { refundedFen: 128_600, refundedByCaseFen: 0, netPaidFen: 128_600 },
+    // Still the case's refund: it is relief given, so half of what was found is still owed and the reading is a refund.
+    { refundedFen: 128_600, refundedByCaseFen: 128_600, netPaidFen: 128_600, stillOwedFen: 128_600, reading: 'refunded' },
   ],
   [
     'a rejection moves nothing',
