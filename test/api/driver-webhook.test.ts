@@ -18,6 +18,8 @@ describe('POST /webhooks/driver-reports (signed driver app reports)', () => {
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ complaintId: `complaint-${orderId}`, created: true, level: 1 });
     expect(res.headers.get('location')).toBe(`/complaints/complaint-${orderId}`);
+    // The answer is the case, not the customer's promise: it did not wait for the first deadline.
+    expect(res.body).not.toHaveProperty('nextDeadline');
 
     const state = await eventually(async () => {
       const r = await api('GET', `/complaints/complaint-${orderId}`);
