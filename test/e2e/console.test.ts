@@ -4,22 +4,14 @@
  * verdict for the typed amount), escalate, settle as an expert, see the case close with the apology;
  * and ops unsticking a case a provider refused.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatorAdmin } from '../../simulators/admin-client';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId } from '../harness/client';
+import { describeBrowser, launchChromium, SHOTS } from './support/browser';
 import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SHOTS = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
 const HOUR = 3_600_000;
-
-if (!HAS_CHROMIUM) {
-  console.warn(`console e2e skipped: ${CHROMIUM} is absent (apt-get install chromium fonts-noto-cjk; CI installs it)`);
-}
-const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
 
 type Role = keyof typeof KEYS;
 
@@ -61,11 +53,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -5,17 +5,12 @@
  * who else has the case open, assignment to a named person, a draft the case changed under kept
  * and flagged, and a confirmation before every irreversible action.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId, untilState } from '../harness/client';
+import { describeBrowser, launchChromium, seriousViolations, SHOTS } from './support/browser';
 import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const SHOTS = path.join(__dirname, '..', '..', 'test-artifacts', 'screenshots');
-const AXE = require.resolve('axe-core/axe.min.js');
-const describeBrowser = HAS_CHROMIUM ? describe : describe.skip;
 
 type Role = keyof typeof KEYS;
 
@@ -49,11 +44,7 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
   let problems: string[];
 
   beforeAll(async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -367,13 +358,7 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     await other.locator('#note-text').fill('主管备注');
     await other.getByTestId('btn-note').click();
     await page.getByTestId('draft-flag-note').waitFor();
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const g = globalThis as unknown as { axe: { run(ctx: unknown, opts: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: string[] }> }> }> }; document: unknown };
-      const result = await g.axe.run(g.document, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target) }));
-    });
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SHOTS, 'live-case-presence-draft.png'), fullPage: true });
     await api('POST', `/complaints/${id}/actions/withdraw`, { body: { reason: 'test over' } });
   }, 90_000);

@@ -8,8 +8,9 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { watchedPage } from './console-pages';
 
 export const CHROMIUM = '/usr/bin/chromium';
-/** Without Debian's chromium the browser suites are skipped, not failed. */
+/** Without Debian's chromium the browser suites are skipped, not failed, and say so. */
 export const describeBrowser = fs.existsSync(CHROMIUM) ? describe : describe.skip;
+if (!fs.existsSync(CHROMIUM)) console.warn(`browser tests skipped: ${CHROMIUM} is absent (apt-get install chromium fonts-noto-cjk; CI installs it)`);
 export const SHOTS = path.join(__dirname, '..', '..', '..', 'test-artifacts', 'screenshots');
 const AXE = require.resolve('axe-core/axe.min.js');
 
