@@ -114,7 +114,7 @@ export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(s
  */
 export function voucherOutcome(v: Pick<Voucher, 'outcome' | 'charge' | 'refunds'>): { zh: string; en: string } {
   if (v.outcome === 'partly_refunded') {
-    const reduced = v.charge.capturedFen !== undefined && v.charge.heldFen !== undefined && v.charge.capturedFen < v.charge.heldFen;
+    const reduced = v.charge.status === 'captured' && v.charge.capturedFen !== undefined && v.charge.heldFen !== undefined && v.charge.capturedFen < v.charge.heldFen;
     if (reduced && v.refunds.length === 0) return { zh: '已按更正后的金额扣款', en: 'charged at the corrected amount' };
     if (!reduced) return { zh: '已部分退款', en: 'partly refunded' };
   }

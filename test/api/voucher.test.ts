@@ -89,6 +89,8 @@ describe('the outcome on the voucher names how the money moved', () => {
     ['a charge taken at less, no refund', v(8_000, 0), 'charged at the corrected amount'],
     ['a refund, the charge in full', v(10_000, 1), 'partly refunded'],
     ['a refund and a charge taken at less', v(8_000, 1), 'partly refunded and charged less'],
+    // A released hold carries capturedFen 0: nothing was charged, so it is no "corrected amount".
+    ['a released hold', { ...v(0, 0), charge: { heldFen: 10_000, capturedFen: 0, status: 'released' } }, 'partly refunded'],
   ])('%s', (_name, voucher, en) => {
     expect(voucherOutcome(voucher).en).toBe(en);
   });
