@@ -56,6 +56,12 @@ export interface BaselineShape {
   eager?: number;
   /** Diagnostics only (--shape=activityMs:5): each activity waits this long before it returns. */
   activityMs?: number;
+  /**
+   * Diagnostics only (--with-calls): the first remote activity also makes the complaint's provider
+   * calls for the case's own seeded order (the floor's replay), so the baseline does the same
+   * business work in the same shape and only the engine's own code is left between the two.
+   */
+  withCalls?: boolean;
 }
 
 export interface BaselineResult {
@@ -77,6 +83,11 @@ const remote = proxyActivities<BaselineActivities>(activityOptions);
 const remoteNotEager = proxyActivities<BaselineActivities>({ ...activityOptions, allowEagerDispatch: false });
 const local = proxyLocalActivities<BaselineActivities>(activityOptions);
 
+/** The baseline's workflow id is `baseline-<key>` (bench/drive.ts); with --with-calls the key is a seeded order. */
+export function baselineOrderId(workflowId: string): string {
+  return workflowId.replace(/^baseline-/, '');
+}
+
 export async function baselineWorkflow(shape: BaselineShape): Promise<BaselineResult> {
   let done = 0;
   let signals = 0;
@@ -91,6 +102,7 @@ export async function baselineWorkflow(shape: BaselineShape): Promise<BaselineRe
     const publishes = workflowInfo().typedSearchAttributes.get(ComplaintStatus) !== undefined;
     const anyApology = shape.tasks.some((t) => t.apologyRemote !== undefined);
     const lastRemoteTask = shape.tasks.map((t) => t.remote > 0).lastIndexOf(true);
+    const firstRemoteTask = shape.tasks.findIndex((t) => t.remote > 0);
     let upserts = 0;
     for (const [i, task] of shape.tasks.entries()) {
       for (let k = 0; k < task.local; k++) await local.benchNoop(`t${i}l${k}`, 0);
@@ -102,7 +114,10 @@ export async function baselineWorkflow(shape: BaselineShape): Promise<BaselineRe
       const next = shape.tasks[i + 1];
       const apart = task.remote > 1 && next !== undefined && !next.local && !next.remote && !next.timers && !next.upserts && !next.completesIntake ? 25 : 0;
       const waits: Promise<unknown>[] = [];
-      for (let k = 0; k < task.remote; k++) waits.push(k === apology ? remote.benchApology(`t${i}r${k}`, k * apart) : remote.benchNoop(`t${i}r${k}`, k * apart));
+      for (let k = 0; k < task.remote; k++) {
+        if (shape.withCalls && i === firstRemoteTask && k === 0) waits.push(remote.benchFloorCase(baselineOrderId(workflowInfo().workflowId)));
+        else waits.push(k === apology ? remote.benchApology(`t${i}r${k}`, k * apart) : remote.benchNoop(`t${i}r${k}`, k * apart));
+      }
       for (let k = 0; k < task.timers; k++) waits.push(sleep(1));
       await Promise.all(waits);
       done += task.remote;

@@ -26,7 +26,19 @@ import {
 import { processCpuMs, threadCpuMs, type BenchStack } from './stack';
 import { pool, round, sleep, summarize, type Summary } from './stats';
 
-export type PathKind = 'baseline' | 'complaint' | 'floor';
+/**
+ * `withCalls`: the same-shape baseline whose first activity also makes the complaint's provider
+ * calls (BaselineShape.withCalls): the same business work in the same shape, only the engine's
+ * own code (API, domain, codec, payload sizes) left between it and the complaint.
+ */
+export type PathKind = 'baseline' | 'withCalls' | 'complaint' | 'floor';
+
+const KEY_PREFIX: Record<PathKind, string> = { baseline: 'B', withCalls: 'W', complaint: 'C', floor: 'F' };
+
+/** The shape a baseline path runs: the complaint's, plus its provider calls for `withCalls`. */
+export function baselineShapeFor(path: PathKind, shape: BaselineShape): BaselineShape {
+  return path === 'withCalls' ? { ...shape, withCalls: true } : shape;
+}
 
 export interface CpuShare {
   /** Average cores busy during the step (send + drain), per process. */
@@ -218,7 +230,7 @@ export async function resetSimulators(stack: BenchStack): Promise<void> {
 }
 
 function caseKey(runTag: string, path: PathKind, label: string, roundNo: number, i: number): string {
-  return `${runTag}${path === 'complaint' ? 'C' : path === 'floor' ? 'F' : 'B'}${label}r${roundNo}-${i}`.slice(0, 40);
+  return `${runTag}${KEY_PREFIX[path]}${label}r${roundNo}-${i}`.slice(0, 40);
 }
 
 /** Tags every case of one round (the CustomerId search attribute), so visibility lists exactly them. */
@@ -263,7 +275,7 @@ export async function runRound(stack: BenchStack, opts: StepOptions, ids: string
         ? sendDriverReport(stack.apiUrl, key, customerId, timing)
         : path === 'floor'
           ? startFloorCase(stack.client, key, customerId, timing)
-          : startBaselineCase(stack.client, key, customerId, opts.shape, timing);
+          : startBaselineCase(stack.client, key, customerId, baselineShapeFor(path, opts.shape), timing);
     sending.push(work.finally(() => inFlight--));
   }
   const sendWindowS = (lastSend - t0) / 1000;
@@ -321,6 +333,10 @@ export async function warmUp(stack: BenchStack, shape: BaselineShape, runTag: st
   await resetSimulators(stack);
   for (let i = 0; i < n; i++) {
     if (paths.includes('baseline')) await runBaselineToEnd(stack.client, `${runTag}warm-${i}`, 'CUST-WARM', shape);
+    if (paths.includes('withCalls')) {
+      await seedStoryB(stack.simUrl, `${runTag}Wwarm-${i}`);
+      await runBaselineToEnd(stack.client, `${runTag}Wwarm-${i}`, 'CUST-WARM', baselineShapeFor('withCalls', shape));
+    }
     if (paths.includes('floor')) {
       await seedStoryB(stack.simUrl, `${runTag}Fwarm-${i}`);
       await runFloorToEnd(stack.client, `${runTag}Fwarm-${i}`, 'CUST-WARM');

@@ -27,7 +27,7 @@ export interface BenchResults {
   finishedAt?: string;
   machine: { cpus: number; node: string; loadAvgAtStart: number[]; loadAvgAtEnd?: number[] };
   config: Record<string, unknown>;
-  storyB: { counts: HistoryCounts; baselineCounts?: HistoryCounts; floorCounts?: HistoryCounts; providerCalls?: string[] };
+  storyB: { counts: HistoryCounts; baselineCounts?: HistoryCounts; withCallsCounts?: HistoryCounts; floorCounts?: HistoryCounts; providerCalls?: string[] };
   perCase?: PerCase;
   ratios?: Ratios;
   load?: LoadSummary;
@@ -91,6 +91,8 @@ export function markdown(r: BenchResults): string {
   lines.push(`| complaint | ${c.activities} | ${c.localActivities} | ${c.timers} | ${c.updates} | ${c.signals} | ${c.upserts} | ${c.workflowTasks} | ${c.events} | ${c.historyBytes} |`);
   const b = r.storyB.baselineCounts;
   if (b) lines.push(`| baseline | ${b.activities} | ${b.localActivities} | ${b.timers} | ${b.updates} | ${b.signals} | ${b.upserts} | ${b.workflowTasks} | ${b.events} | ${b.historyBytes} |`);
+  const w = r.storyB.withCallsCounts;
+  if (w) lines.push(`| baseline + calls | ${w.activities} | ${w.localActivities} | ${w.timers} | ${w.updates} | ${w.signals} | ${w.upserts} | ${w.workflowTasks} | ${w.events} | ${w.historyBytes} |`);
   const f = r.storyB.floorCounts;
   if (f) lines.push(`| floor | ${f.activities} | ${f.localActivities} | ${f.timers} | ${f.updates} | ${f.signals} | ${f.upserts} | ${f.workflowTasks} | ${f.events} | ${f.historyBytes} |`);
   lines.push('', `Complaint activities in order: ${c.activityTypes.join(' → ')}; the apology is #${c.apologyIndex + 1}; local-activity markers: ${c.localActivities}.`, '');
@@ -117,7 +119,8 @@ export function markdown(r: BenchResults): string {
     );
     lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const s of r.steps) {
-      const ratio = s.path === 'complaint' ? `${v(ratioOf(r.steps, s.label))} (floor ${v(ratioOf(r.steps, s.label, 'floor'))})` : '';
+      const ratio =
+        s.path === 'complaint' ? `${v(ratioOf(r.steps, s.label))} (+ calls ${v(ratioOf(r.steps, s.label, 'withCalls'))}; floor ${v(ratioOf(r.steps, s.label, 'floor'))})` : '';
       const m = s.cpuMsPerCase;
       const cpu = `${v(m.workerProcess)} + ${v(m.temporalServer)} + ${v(m.api)} + ${v(m.simulators)} = ${v(m.total)}`;
       lines.push(

@@ -11,11 +11,11 @@ import path from 'node:path';
 import type { WorkerOptions } from '@temporalio/worker';
 import { dataConverter } from '../codec/data-converter';
 import { execFileSync } from 'node:child_process';
-import { complaintWorkflowId, floorWorkflowId, runBaselineToEnd, runComplaintToEnd, runFloorToEnd, seedStoryB, startBaselineCase, type CaseTiming } from './drive';
+import { baselineWorkflowId, complaintWorkflowId, floorWorkflowId, runBaselineToEnd, runComplaintToEnd, runFloorToEnd, seedStoryB, startBaselineCase, type CaseTiming } from './drive';
 import { describeCalls, recordProviderCalls } from './provider-calls';
 import { CAPACITY_LABEL, cpuSplitOf, loadOf, openCasesOf, perCaseOf, ratiosOf } from './summary';
 import { mib, pool, round, sleep } from './stats';
-import { mergeRounds, prepareRound, resetSimulators, runRound, warmUp, type PathKind, type RoundResult, type StepResult } from './load';
+import { baselineShapeFor, mergeRounds, prepareRound, resetSimulators, runRound, warmUp, type PathKind, type RoundResult, type StepResult } from './load';
 import { runOpenCases } from './open-cases';
 import { markdown, ratioOf, target, type BenchResults, type Target } from './report';
 import { countHistory, shapeFrom, type HistoryCounts } from './shape';
@@ -98,7 +98,7 @@ function parseArgs(argv: string[]): Args {
     idleBaselines: num('idle-baselines') ?? 0,
     worker,
     dynamicConfig,
-    paths: (value('paths')?.split(',') as Args['paths'] | undefined) ?? ['baseline', 'complaint', 'floor'],
+    paths: (value('paths')?.split(',') as Args['paths'] | undefined) ?? [...ALL_PATHS],
     shapeOverrides: Object.fromEntries(
       (value('shape') ?? '')
         .split(',')
@@ -120,7 +120,7 @@ function resultNames(args: Args, argv: string[]): string[] {
     args.skipRates ||
     args.skipOpen ||
     args.idleBaselines > 0 ||
-    args.paths.length !== 3 ||
+    args.paths.length !== ALL_PATHS.length ||
     Object.keys(args.shapeOverrides).length > 0 ||
     Object.keys(args.worker).length > 0 ||
     JSON.stringify(args.dynamicConfig) !== JSON.stringify(TUNED_DYNAMIC_CONFIG) ||
@@ -137,6 +137,8 @@ function resultNames(args: Args, argv: string[]): string[] {
  * per story-B complaint. 1000 removes the wait at no measurable CPU cost.
  */
 export const TUNED_DYNAMIC_CONFIG: Record<string, unknown> = { 'history.transferProcessorMaxPollRPS': 1000 };
+
+const ALL_PATHS: readonly PathKind[] = ['baseline', 'withCalls', 'complaint', 'floor'];
 
 /** The story-B fast path as counted on 2026-11-27 (8 activities, the apology 7th, 6 upserts); diagnostics only. */
 const DIAGNOSTIC_SHAPE: BaselineShape = { activities: 8, apologyIndex: 6, intakeAfterActivities: 2, timers: 0, upserts: 6, signals: 0 };
@@ -225,6 +227,14 @@ async function main(): Promise<void> {
       const fc = results.storyB.floorCounts;
       log(`floor:             ${fc.activities} activity (${stack.probe.floor.calls.length} provider calls), ${fc.workflowTasks} workflow tasks, ${fc.events} events, ${fc.historyBytes} history bytes`);
     }
+    if (args.paths.includes('withCalls') && stack.probe.floor) {
+      const key = `${runTag}Wprobe`;
+      await seedStoryB(stack.simUrl, key);
+      await runBaselineToEnd(stack.client, key, 'CUST-PROBE', baselineShapeFor('withCalls', shape));
+      results.storyB.withCallsCounts = await countHistory(stack.client, baselineWorkflowId(key), codec);
+      const wc = results.storyB.withCallsCounts;
+      log(`baseline + calls:  ${wc.activities} activities, ${wc.workflowTasks} workflow tasks, ${wc.events} events, ${wc.historyBytes} history bytes`);
+    }
     log(
       `story-B fast path: ${counts.activities} activities (${counts.activityTypes.join(', ')}), ${counts.timers} timers, ` +
         `${counts.updates} update, ${counts.signals} signals, ${counts.upserts} search-attribute upserts, ${counts.workflowTasks} workflow tasks, ` +
@@ -282,7 +292,10 @@ async function main(): Promise<void> {
               `worker threads ms/case ${JSON.stringify(r.workerThreadsMsPerCase)}`,
           );
         }
-        log(`  complaint/baseline throughput at ${step.label}: ${ratioOf(results.steps, step.label)}; complaint/floor: ${ratioOf(results.steps, step.label, 'floor')}`);
+        log(
+          `  complaint/baseline throughput at ${step.label}: ${ratioOf(results.steps, step.label)}; ` +
+            `complaint/(baseline + calls): ${ratioOf(results.steps, step.label, 'withCalls')}; complaint/floor: ${ratioOf(results.steps, step.label, 'floor')}`,
+        );
       }
     }
 
@@ -357,6 +370,9 @@ function targets(args: Args, r: BenchResults): Target[] {
   out.push(target(`report→apology p50 at ${top.replace('rps', '')}/s`, topComplaint?.apology.p50, 'lt', 1000, 'ms'));
   out.push(target(`report→apology p99 at ${top.replace('rps', '')}/s`, topComplaint?.apology.p99, 'lt', 3000, 'ms'));
   out.push(target('complaint/same-shape baseline capacity', r.ratios?.sameShapeAtCapacity, 'ge', 0.9, '×', 'each path above its capacity'));
+  out.push(
+    target('complaint/same-shape baseline making the same provider calls, capacity', r.ratios?.sameShapeWithCallsAtCapacity, 'ge', 0.9, '×', "the engine's own cost, the business work equal"),
+  );
   const o = r.openCases;
   if (o) {
     out.push(target(`worker RSS at ${o.highCount} open ÷ at ${o.lowCount} open`, o.rssGrowth10kOver1k, 'le', 1.2, '×'));

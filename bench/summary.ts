@@ -32,12 +32,18 @@ export interface Ratios {
   /** Complaint capacity ÷ floor baseline capacity. */
   floorAtCapacity?: number;
   /**
+   * Complaint capacity ÷ the same-shape baseline that also makes the complaint's provider calls
+   * (path `withCalls`): what the engine's own code costs, the business work being equal.
+   */
+  sameShapeWithCallsAtCapacity?: number;
+  /**
    * The same ratios from CPU cost instead of throughput (baseline CPU ms per case ÷ the
    * complaint's, all processes, in the capacity step): what the capacity ratio would be on a
    * machine that is ours alone; a cross-check when other load disturbed the throughputs.
    */
   cpuCostSameShapeAtCapacity?: number;
   cpuCostFloorAtCapacity?: number;
+  cpuCostSameShapeWithCallsAtCapacity?: number;
   /** Completed cases per second in the capacity step, per path. */
   capacityPerS: Partial<Record<PathKind, number>>;
   offeredPerS: Partial<Record<PathKind, number>>;
@@ -104,7 +110,7 @@ export function perCaseOf(histories: HistoryCounts[], providerCalls?: number): P
 const step = (steps: StepResult[], path: PathKind, label: string) => steps.find((s) => s.path === path && s.label === label);
 
 export function ratiosOf(steps: StepResult[]): Ratios {
-  const paths: PathKind[] = ['complaint', 'baseline', 'floor'];
+  const paths: PathKind[] = ['complaint', 'baseline', 'withCalls', 'floor'];
   const cap = (p: PathKind) => step(steps, p, CAPACITY_LABEL)?.throughput;
   const cpu = (p: PathKind) => step(steps, p, CAPACITY_LABEL)?.cpuMsPerCase.total;
   const ratio = (a?: number, b?: number) => (a && b ? round(a / b, 2) : undefined);
@@ -117,8 +123,10 @@ export function ratiosOf(steps: StepResult[]): Ratios {
   return {
     sameShapeAtCapacity: ratio(cap('complaint'), cap('baseline')),
     floorAtCapacity: ratio(cap('complaint'), cap('floor')),
+    sameShapeWithCallsAtCapacity: ratio(cap('complaint'), cap('withCalls')),
     cpuCostSameShapeAtCapacity: ratio(cpu('baseline'), cpu('complaint')),
     cpuCostFloorAtCapacity: ratio(cpu('floor'), cpu('complaint')),
+    cpuCostSameShapeWithCallsAtCapacity: ratio(cpu('withCalls'), cpu('complaint')),
     capacityPerS: pick((s) => s.throughput),
     offeredPerS: pick((s) => s.offeredRate),
     saturated: pick((s) => s.saturated),

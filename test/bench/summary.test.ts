@@ -21,16 +21,18 @@ describe('ratios come from the capacity step only', () => {
     step('floor', '2rps', 2),
     step('baseline', CAPACITY_LABEL, 15),
     step('complaint', CAPACITY_LABEL, 12),
+    step('withCalls', CAPACITY_LABEL, 12.5),
     step('floor', CAPACITY_LABEL, 30, { saturated: false, offeredRate: 45 }),
   ];
   it('divides the complaint capacity by each baseline capacity', () => {
     const r = ratiosOf(steps);
     expect(r.sameShapeAtCapacity).toBe(0.8);
     expect(r.floorAtCapacity).toBe(0.4);
-    expect(r.capacityPerS).toEqual({ complaint: 12, baseline: 15, floor: 30 });
+    expect(r.sameShapeWithCallsAtCapacity).toBe(0.96);
+    expect(r.capacityPerS).toEqual({ complaint: 12, baseline: 15, withCalls: 12.5, floor: 30 });
   });
   it('says which path never fell behind its offered rate', () => {
-    expect(ratiosOf(steps).saturated).toEqual({ complaint: true, baseline: true, floor: false });
+    expect(ratiosOf(steps).saturated).toEqual({ complaint: true, baseline: true, withCalls: true, floor: false });
     expect(ratiosOf(steps).offeredPerS.floor).toBe(45);
   });
   it('has no ratio without a capacity step (a run with --saturation=0)', () => {
