@@ -6,6 +6,7 @@ import {
   Client,
   isGrpcServiceError,
   WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   type WorkflowHandle,
@@ -77,9 +78,6 @@ export function hashOf(text: string): string {
  * close changes nothing (the open case answers repeats itself, inside the workflow).
  */
 async function handledBefore(svc: ComplaintsService, orderId: string, key: string, bodyHash: string | undefined): Promise<IntakeResult | undefined> {
-  // Most reports are on an order that never had a case: one look-up by the workflow id says so,
-  // where the search below reads the visibility store (on SQLite, more work the more cases it holds).
-  if (!(await anyCaseOn(svc, orderId))) return undefined;
   const query = `WorkflowType = '${COMPLAINT_WORKFLOW_TYPE}' AND OrderId = '${orderId}' AND IntakeKeys = '${key}' AND ExecutionStatus != 'ContinuedAsNew'`;
   for await (const execution of svc.client.workflow.list({ query })) {
     if (execution.status.name === 'RUNNING') return undefined;
@@ -91,28 +89,39 @@ async function handledBefore(svc: ComplaintsService, orderId: string, key: strin
   return undefined;
 }
 
-/** Whether any run, open or closed, ever had this order's complaint id. */
-async function anyCaseOn(svc: ComplaintsService, orderId: string): Promise<boolean> {
-  try {
-    await svc.client.workflow.getHandle(complaintWorkflowId(orderId)).describe();
-    return true;
-  } catch (err) {
-    if (isNotFound(err)) return false;
-    throw err;
-  }
-}
-
 export async function openComplaint(
   svc: ComplaintsService,
   fields: Omit<ComplaintInput, 'intakeId' | 'driverReport'>,
   actor: Actor,
   opts: IntakeOptions = {},
 ): Promise<IntakeOutcome> {
-  const { driverReport, intakeKey, bodyHash } = opts;
-  if (intakeKey) {
-    const earlier = await handledBefore(svc, fields.orderId, intakeKey, bodyHash);
-    if (earlier) return { answered: earlier };
+  const { intakeKey, bodyHash } = opts;
+  if (!intakeKey) return startOrJoin(svc, fields, actor, opts, 'ALLOW_DUPLICATE');
+  // A keyed intake first refuses to start a new run over a closed one: on an order that never had
+  // a case (most reports) that is the whole intake, one call. Only when a closed case is there
+  // does it search whether that case (or an earlier one) already handled this key.
+  try {
+    return await startOrJoin(svc, fields, actor, opts, 'REJECT_DUPLICATE');
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
+  const earlier = await handledBefore(svc, fields.orderId, intakeKey, bodyHash);
+  if (earlier) return { answered: earlier };
+  return startOrJoin(svc, fields, actor, opts, 'ALLOW_DUPLICATE');
+}
+
+/**
+ * Update-with-start under the order's complaint id: joins the running case, or starts one when
+ * `reuse` allows it over the closed runs (REJECT_DUPLICATE throws WorkflowExecutionAlreadyStartedError).
+ */
+async function startOrJoin(
+  svc: ComplaintsService,
+  fields: Omit<ComplaintInput, 'intakeId' | 'driverReport'>,
+  actor: Actor,
+  opts: IntakeOptions,
+  reuse: 'ALLOW_DUPLICATE' | 'REJECT_DUPLICATE',
+): Promise<IntakeOutcome> {
+  const { driverReport, intakeKey, bodyHash } = opts;
   const intakeId = crypto.randomUUID();
   const phoneHash = svc.hashPhone(fields.customer.phone);
   const keyed = intakeKey ? { intakeKey, ...(bodyHash ? { intakeBodyHash: bodyHash } : {}) } : {};
@@ -122,7 +131,7 @@ export async function openComplaint(
     taskQueue: svc.taskQueue,
     args: [input],
     workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    workflowIdReusePolicy: reuse,
     typedSearchAttributes: new TypedSearchAttributes([
       { key: SA.status, value: 'received' },
       { key: SA.level, value: 1 },

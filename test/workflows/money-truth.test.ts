@@ -45,6 +45,24 @@ describe('repeats never pay twice', () => {
     expect(ledger.refunds).toHaveLength(0);
   });
 
+  test('another report on the order after its case closed opens a new case, which finds the fare already corrected', async () => {
+    const orderId = uniqueOrderId('RN');
+    const fixture = storyBRideOrder(orderId, { dueAt: new Date(Date.now() + 3_600_000) });
+    await simulator('POST', '/_admin/orders', fixture);
+    const first = await postDriverReport(driverReportBody(orderId));
+    const closed = await untilClosed(first.body.caseRef);
+    const second = await postDriverReport(driverReportBody(orderId, { text: '乘客又投诉了一次 / the passenger raised it again' }));
+    expect(second.status).toBe(202);
+    expect(second.body).toMatchObject({ created: true });
+    expect(second.body.repeated).toBeUndefined();
+    expect(second.body.caseRef).not.toBe(closed.caseRef);
+    const reread = await untilState(second.body.caseRef, (s) => s.owedFen !== undefined, 'evidence read');
+    expect(reread.owedFen).toBe(0);
+    expect(await casesOn(orderId)).toHaveLength(2);
+    const ledger = await ledgerOf(orderId);
+    expect(ledger.totals).toMatchObject({ debitedFen: fairFareFen(fixture.trip!), refundedFen: 0 });
+  });
+
   test('five concurrent repeats of one report open one case and move the money once', async () => {
     const orderId = uniqueOrderId('R5');
     const fixture = storyBRideOrder(orderId, { dueAt: new Date(Date.now() + 3_600_000) });
