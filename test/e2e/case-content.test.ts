@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatorAdmin } from '../../simulators/admin-client';
 import { storyAFlightOrder, storyBRideOrder } from '../../simulators/fixtures';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId, untilClosed, untilState } from '../harness/client';
-import { describeBrowser, launchChromium, seriousViolations as axe, SHOTS } from './support/browser';
+import { SHOTS, describeBrowser, launchChromium, seriousViolations as axe, shot } from './support/browser';
 import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
 const PHONE = { width: 390, height: 844 };
@@ -194,7 +194,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     const preview = page.getByTestId('form-decide-preview');
     expect(await preview.textContent()).toContain('驳回并致歉');
     expect(await preview.textContent()).toContain('不可修改');
-    await page.getByTestId('form-decide').screenshot({ path: path.join(SHOTS, 'composer-apology-preview.png') });
+    await shot(page.getByTestId('form-decide'), 'composer-apology-preview.png');
   }, 60_000);
 
   test('story A: the ledger as records, labels translated, Beijing time, and one total owed instead of two cards to add up', async () => {
@@ -239,9 +239,9 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     // First among the records: the contradiction is what an agent must see before the ledger.
     const order = await evidence.locator('[data-testid="fulfilment"], [data-testid="ledger"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
     expect(order).toEqual(['fulfilment', 'ledger']);
-    await evidence.screenshot({ path: path.join(SHOTS, 'evidence-story-a.png') });
-    await ticket.screenshot({ path: path.join(SHOTS, 'fulfilment-story-a-zh.png') });
-    await page.locator('#money').screenshot({ path: path.join(SHOTS, 'money-summary-story-a.png') });
+    await shot(evidence, 'evidence-story-a.png');
+    await shot(ticket, 'fulfilment-story-a-zh.png');
+    await shot(page.locator('#money'), 'money-summary-story-a.png');
 
     // The timeline: Chinese sentences, newest first, Beijing time.
     const entries = page.getByTestId('timeline-entry');
@@ -253,7 +253,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     for (const s of sentences) expect(s).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
     expect(sentences.join('\n')).toMatch(/已退款 ¥1,286\.00/);
     expect(await page.locator('#timeline').textContent()).not.toMatch(/\b(charge_held|evidence|rules_loaded|message_sent|deadline_set)\b/);
-    await page.locator('#timeline').screenshot({ path: path.join(SHOTS, 'timeline-zh.png') });
+    await shot(page.locator('#timeline'), 'timeline-zh.png');
 
     // The same panel in English: labels translated, still Beijing time.
     await page.getByTestId('lang-switch').click();
@@ -263,7 +263,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
       'The records contradict each otherThe customer was shown “payment failed, check your payment provider” at 2025-03-14 20:05:00 (Beijing time), yet the order system issued the ticket at 2025-03-14 20:16:00 (Beijing time): told the payment failed, the order went through.',
     );
     expect(await page.getByTestId('fulfilment').textContent()).toMatch(/Ticket number781-\d{10}Status since2025-03-14 20:16:00 \(Beijing time\)/);
-    await page.getByTestId('fulfilment').screenshot({ path: path.join(SHOTS, 'fulfilment-story-a-en.png') });
+    await shot(page.getByTestId('fulfilment'), 'fulfilment-story-a-en.png');
   }, 60_000);
 
   test('story B: a reduced capture reads as such, the trip shows planned against driven with the fare working, the voucher opens', async () => {
@@ -290,15 +290,15 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     const tripEnd = (await simulator('GET', `/payment/orders/${storyB.orderId}/trip`)).route.endedAt;
     expect(endedAt).toBe(tripEnd);
     expect(await ride.locator('time').textContent()).toBe(new Date(Date.parse(tripEnd) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' '));
-    await page.locator('#evidence').screenshot({ path: path.join(SHOTS, 'evidence-story-b.png') });
-    await ride.screenshot({ path: path.join(SHOTS, 'fulfilment-story-b-zh.png') });
+    await shot(page.locator('#evidence'), 'evidence-story-b.png');
+    await shot(ride, 'fulfilment-story-b-zh.png');
     await page.getByTestId('lang-switch').click();
     await page.locator('[data-testid="fulfilment"] h3', { hasText: 'Ride status (order system)' }).waitFor();
     expect(await page.getByTestId('fulfilment-status').textContent()).toBe('completed');
-    await page.getByTestId('fulfilment').screenshot({ path: path.join(SHOTS, 'fulfilment-story-b-en.png') });
+    await shot(page.getByTestId('fulfilment'), 'fulfilment-story-b-en.png');
     await page.getByTestId('lang-switch').click();
     await page.locator('[data-testid="fulfilment"] h3', { hasText: '行程状态' }).waitFor();
-    await page.locator('#money').screenshot({ path: path.join(SHOTS, 'money-summary-story-b.png') });
+    await shot(page.locator('#money'), 'money-summary-story-b.png');
 
     await page.getByTestId('voucher-link').click();
     await page.waitForURL(/voucher\.html/);
@@ -339,7 +339,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     const hhmm = new Date(Date.parse(shown) + 8 * 3600_000).toISOString().slice(11, 16);
     expect(await late.textContent()).toBe(`迟到送达 也已于 ${hhmm} 迟到送达：客户经两个渠道各收到一次`);
     expect(await page.locator('[data-testid="notification"][data-status="failed"] [data-testid="late-receipt"]').count()).toBe(1);
-    await page.locator('#notifications').screenshot({ path: path.join(SHOTS, 'messages-late-receipt-zh.png') });
+    await shot(page.locator('#notifications'), 'messages-late-receipt-zh.png');
     expect(['late receipt', await axe(page)]).toEqual(['late receipt', []]);
   }, 60_000);
 
@@ -354,7 +354,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     expect(compare).toMatch(/里程.*公里.*公里/);
     expect(await page.getByTestId('money-summary').getAttribute('data-reading')).toBe('pending');
     expect(await page.locator('#money').textContent()).toContain('冻结中（未扣）');
-    await page.locator('#evidence').screenshot({ path: path.join(SHOTS, 'evidence-trip-unflagged.png') });
+    await shot(page.locator('#evidence'), 'evidence-trip-unflagged.png');
   }, 60_000);
 
   test("the customer's other cases, each openable", async () => {
@@ -368,7 +368,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     // This order's system reported no ticket status: said so, not left blank.
     expect(await page.getByTestId('fulfilment-unknown').textContent()).toBe('订单系统未报告该订单的出票或行程状态。');
     expect(await page.getByTestId('fulfilment').count()).toBe(0);
-    await page.locator('#context').screenshot({ path: path.join(SHOTS, 'customer-context.png') });
+    await shot(page.locator('#context'), 'customer-context.png');
     await row.locator('a').click();
     await page.waitForURL(new RegExp(`case\\.html\\?id=${earlier.caseRef}`));
     await page.locator('[data-testid="case-status"][data-status="closed"]').waitFor();
@@ -386,7 +386,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
     expect(await sameOrder.textContent()).toContain('已结案');
     // Listed once: under the order, not again under the customer.
     expect(await page.locator(`[data-testid="context-customer"][data-case-ref="${earlier.caseRef}"]`).count()).toBe(0);
-    await page.locator('#context').screenshot({ path: path.join(SHOTS, 'customer-context-same-order.png') });
+    await shot(page.locator('#context'), 'customer-context-same-order.png');
     await sameOrder.locator('a').click();
     await page.waitForURL(new RegExp(`case\\.html\\?id=${earlier.caseRef}`));
     await page.locator('[data-testid="case-status"][data-status="closed"]').waitFor();
@@ -426,7 +426,7 @@ describeBrowser('the case page content (chromium, real stack)', () => {
       await openCase(page, ref);
       await page.getByTestId('timeline-entry').first().waitFor();
       expect([ref, await overflow(page)]).toEqual([ref, 0]);
-      if (ref === storyA.caseRef) await page.locator('#evidence').screenshot({ path: path.join(SHOTS, 'phone-evidence-story-a.png') });
+      if (ref === storyA.caseRef) await shot(page.locator('#evidence'), 'phone-evidence-story-a.png');
     }
     await page.getByTestId('voucher-link').click();
     await page.getByTestId('voucher-no').waitFor();

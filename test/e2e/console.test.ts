@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { SimulatorAdmin } from '../../simulators/admin-client';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId } from '../harness/client';
-import { describeBrowser, launchChromium, SHOTS } from './support/browser';
+import { SHOTS, describeBrowser, launchChromium, shot } from './support/browser';
 import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
 const HOUR = 3_600_000;
@@ -202,7 +202,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     await page.locator('[data-testid="case-level"][data-level="2"]').waitFor();
     expect(await page.getByTestId('btn-escalate').isDisabled()).toBe(true);
     expect(await page.getByTestId('why-escalate').textContent()).toContain('L2');
-    await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-agent-escalated.png') });
+    await shot(page.getByTestId('actions'), 'actions-agent-escalated.png');
     await page.locator('[data-testid="notification"][data-purpose="escalation"]').first().waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'case-agent-escalated.png'), fullPage: true });
 
@@ -320,7 +320,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
     expect(await page.locator('#propose-kind option:checked').textContent()).toBe('Goodwill gesture');
     await page.locator('#propose-reason').fill('fee above the 20% cap');
     await page.screenshot({ path: path.join(SHOTS, 'case-propose-verdict-en.png'), fullPage: true });
-    await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-propose-verdict-en.png') });
+    await shot(page.getByTestId('actions'), 'actions-propose-verdict-en.png');
     // Pointing at the button previews what it sends (the escalation, for approval).
     await page.getByTestId('btn-forApproval').hover();
     await previewShown(page, 'propose');
@@ -403,7 +403,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
       expect(await page.getByTestId('act-notice').textContent()).toBe('案件状态为“待人工处理”，不能再做决定。');
       expect(await page.getByTestId('ops-panel').isHidden()).toBe(true);
       expect(await page.getByTestId('form-propose').isHidden()).toBe(true);
-      await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-needs-manual-agent.png') });
+      await shot(page.getByTestId('actions'), 'actions-needs-manual-agent.png');
 
       // Ops see the reason, the deadline in Beijing time and the three ways out.
       await page.getByTestId('sign-out').click();
@@ -420,7 +420,7 @@ describeBrowser('agent console (chromium, real stack)', () => {
       expect(await page.getByTestId('act-notice').isHidden()).toBe(true);
       expect(await page.getByTestId('act-summary').textContent()).toMatch(/^我：运营（只读） · /);
       await page.screenshot({ path: path.join(SHOTS, 'case-needs-manual-ops.png'), fullPage: true });
-      await page.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'actions-needs-manual-ops.png') });
+      await shot(page.getByTestId('actions'), 'actions-needs-manual-ops.png');
 
       // Cancelling the confirmation sends nothing.
       await page.getByTestId('btn-retry').click();

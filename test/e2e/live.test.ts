@@ -8,7 +8,7 @@
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId, untilState } from '../harness/client';
-import { describeBrowser, launchChromium, seriousViolations, SHOTS } from './support/browser';
+import { SHOTS, describeBrowser, launchChromium, seriousViolations, shot } from './support/browser';
 import { openCasePage, signInAs, watchedPage } from './support/console-pages';
 
 
@@ -169,7 +169,7 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     await agent.getByTestId('btn-claim').click();
     await agent.locator('[data-testid="msg-owner"].alert-ok').waitFor();
     await expert.locator('[data-testid="owner-current"]', { hasText: 'agent-li' }).waitFor({ timeout: 5_000 });
-    await agent.getByTestId('form-owner').screenshot({ path: path.join(SHOTS, 'live-owner-panel.png') });
+    await shot(agent.getByTestId('form-owner'), 'live-owner-panel.png');
 
     // The expert leaves: the agent is alone again.
     await expert.close();
@@ -293,7 +293,7 @@ describeBrowser('the live workspace (chromium, real stack)', () => {
     expect(await agent.locator('#propose-reason').inputValue()).toBe('航班延误补偿 50 元');
     expect(await agent.getByTestId('btn-propose').isDisabled()).toBe(true);
     expect(await agent.getByTestId('why-propose').textContent()).toContain('已结案');
-    await agent.getByTestId('actions').screenshot({ path: path.join(SHOTS, 'live-draft-kept.png') });
+    await shot(agent.getByTestId('actions'), 'live-draft-kept.png');
     const state = (await api('GET', `/complaints/${id}`)).body;
     expect(state.settlement ?? null).toBeNull();
   }, 90_000);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { api, complaintBody, eventually, harness, KEYS, simulator, uniqueOrderId, untilState } from '../harness/client';
 import { seedPaidOrder } from '../api/support/orders';
-import { contextPerTest, describeBrowser, launchChromium, seriousViolations as axe, SHOTS } from './support/browser';
+import { SHOTS, contextPerTest, describeBrowser, launchChromium, seriousViolations as axe, shot } from './support/browser';
 import { openCasePage, signInAs } from './support/console-pages';
 
 describeBrowser('the approval and ops views (chromium, real stack)', () => {
@@ -87,7 +87,7 @@ describeBrowser('the approval and ops views (chromium, real stack)', () => {
     expect(await page.getByTestId('pending-proposal').textContent()).toContain('¥500.00');
     // The server's verdict arrives after the page: the expert may approve it.
     await page.locator('[data-testid="btn-approve"]:not([disabled])').waitFor();
-    await page.locator('#actions').screenshot({ path: path.join(SHOTS, 'views-approval-case-actions.png') });
+    await shot(page.locator('#actions'), 'views-approval-case-actions.png');
 
     // The agent has no approvals to give, so no such view (the session is the browser's: this signs the expert out).
     await signInAs(page, 'agent');

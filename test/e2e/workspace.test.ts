@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { api, complaintBody, eventually, harness, KEYS, uniqueOrderId } from '../harness/client';
-import { contextPerTest, describeBrowser, launchChromium, seriousViolations, SHOTS } from './support/browser';
+import { SHOTS, contextPerTest, describeBrowser, launchChromium, seriousViolations, shot } from './support/browser';
 import { signInAs } from './support/console-pages';
 
 type Role = keyof typeof KEYS;
@@ -114,7 +114,7 @@ describeBrowser('the triage home (chromium, real stack)', () => {
     expect(await blocking.getAttribute('class')).toContain('alert-danger');
     expect(await blocking.textContent()).toContain('订单未找到');
     expect(await page.locator('#evidence').textContent()).not.toContain('未显示异常');
-    await page.locator('#evidence').screenshot({ path: path.join(SHOTS, 'workspace-order-not-found.png') });
+    await shot(page.locator('#evidence'), 'workspace-order-not-found.png');
   }, 90_000);
 
   test('the list page has no serious or critical accessibility violation (axe-core)', async () => {

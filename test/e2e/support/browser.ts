@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { watchedPage } from './console-pages';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -13,6 +13,22 @@ export const describeBrowser = fs.existsSync(CHROMIUM) ? describe : describe.ski
 if (!fs.existsSync(CHROMIUM)) console.warn(`browser tests skipped: ${CHROMIUM} is absent (apt-get install chromium fonts-noto-cjk; CI installs it)`);
 export const SHOTS = path.join(__dirname, '..', '..', '..', 'test-artifacts', 'screenshots');
 const AXE = require.resolve('axe-core/axe.min.js');
+
+/**
+ * A screenshot of one element into SHOTS. A live update can re-render the section while it is
+ * taken, and Playwright then fails with a detached element instead of finding it again: so look
+ * it up again, a few times.
+ */
+export async function shot(target: Locator, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await target.screenshot({ path: path.join(SHOTS, name) });
+      return;
+    } catch (err) {
+      if (attempt >= 3 || !/not attached to the DOM/.test(String(err))) throw err;
+    }
+  }
+}
 
 export interface AxeViolation {
   id: string;
