@@ -34,7 +34,7 @@ const say = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en);
 
 const OUTCOME: Record<string, { zh: string; en: string }> = {
   refunded: { zh: '已全额退款', en: 'refunded in full' },
-  partly_refunded: { zh: '部分退款并减免扣款', en: 'partly refunded and charged less' },
+  partly_refunded: { zh: '已部分退款', en: 'partly refunded' },
   resolved: { zh: '已处理', en: 'resolved' },
   rejected: { zh: '投诉不成立', en: 'not upheld' },
   withdrawn: { zh: '已撤回', en: 'withdrawn' },
@@ -108,16 +108,33 @@ export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(s
   };
 }
 
+/** How the money moved for a voucher's order, as the case page reads it (console/js/case-evidence.js). */
+type MoneyReading = 'refunded' | 'refunded_and_reduced' | 'charge_released' | 'reduced_charge' | 'none';
+
+const READING_WORDS: Partial<Record<MoneyReading, { zh: string; en: string }>> = {
+  reduced_charge: { zh: '已按更正金额扣款', en: 'charged at the corrected amount' },
+  charge_released: { zh: '已取消扣款', en: 'charge cancelled' },
+  refunded_and_reduced: { zh: '已退款并减免扣款', en: 'refunded and charged less' },
+};
+
+function moneyReading(v: Pick<Voucher, 'charge' | 'refunds'>): MoneyReading {
+  const c = v.charge;
+  const reduced = c.status === 'captured' && c.capturedFen !== undefined && c.heldFen !== undefined && c.capturedFen < c.heldFen;
+  if (v.refunds.length > 0) return reduced ? 'refunded_and_reduced' : 'refunded';
+  if (c.status === 'released') return 'charge_released';
+  return reduced ? 'reduced_charge' : 'none';
+}
+
 /**
- * The outcome as the money moved: relief given as a charge taken at less is not a refund, and an
- * enterprise's finance team reconciles the voucher against the refunds it lists.
+ * The outcome as the money moved: relief given as a charge taken at less (or not taken at all) is
+ * not a refund, and an enterprise's finance team reconciles the voucher against the refunds it
+ * lists. The voucher page words it the same (pinned by test/e2e/console-records-logic.test.ts).
  */
 export function voucherOutcome(v: Pick<Voucher, 'outcome' | 'charge' | 'refunds'>): { zh: string; en: string } {
-  if (v.outcome === 'partly_refunded') {
-    const reduced = v.charge.status === 'captured' && v.charge.capturedFen !== undefined && v.charge.heldFen !== undefined && v.charge.capturedFen < v.charge.heldFen;
-    if (reduced && v.refunds.length === 0) return { zh: '已按更正后的金额扣款', en: 'charged at the corrected amount' };
-    if (!reduced) return { zh: '已部分退款', en: 'partly refunded' };
-  }
+  const reading = moneyReading(v);
+  const relief = v.outcome === 'partly_refunded' || v.outcome === 'refunded';
+  if (relief && (reading === 'reduced_charge' || reading === 'charge_released')) return READING_WORDS[reading]!;
+  if (v.outcome === 'partly_refunded' && reading === 'refunded_and_reduced') return READING_WORDS[reading]!;
   return OUTCOME[v.outcome] ?? { zh: v.outcome, en: v.outcome };
 }
 

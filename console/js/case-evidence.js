@@ -224,5 +224,6 @@ export function voucherReading(v) {
 export function outcomeText(state) {
   const reading = state.money?.reading;
   if ((state.outcome === 'partly_refunded' || state.outcome === 'refunded') && (reading === 'reduced_charge' || reading === 'charge_released')) return t(`sum.reading.${reading}`);
+  if (state.outcome === 'partly_refunded' && reading === 'refunded_and_reduced') return t(`sum.reading.${reading}`);
   return label('outcome', state.outcome);
 }

@@ -33,7 +33,7 @@ describe('GET /complaints/:id/voucher (story B5: the written explanation and pay
     expect(html.headers.get('content-disposition')).toBe(`inline; filename="V-${state.caseRef}.html"`);
     expect(html.body).toContain(`V-${state.caseRef}`);
     // Story B's relief was a charge taken at less, with no refund: the outcome says so, not "refunded".
-    expect(html.body).toContain('<th>Outcome 结果</th><td>已按更正后的金额扣款 / charged at the corrected amount</td>');
+    expect(html.body).toContain('<th>Outcome 结果</th><td>已按更正金额扣款 / charged at the corrected amount</td>');
     expect(html.body).not.toMatch(/<script/i);
   });
 
@@ -88,9 +88,13 @@ describe('the outcome on the voucher names how the money moved', () => {
   test.each([
     ['a charge taken at less, no refund', v(8_000, 0), 'charged at the corrected amount'],
     ['a refund, the charge in full', v(10_000, 1), 'partly refunded'],
-    ['a refund and a charge taken at less', v(8_000, 1), 'partly refunded and charged less'],
-    // A released hold carries capturedFen 0: nothing was charged, so it is no "corrected amount".
-    ['a released hold', { ...v(0, 0), charge: { heldFen: 10_000, capturedFen: 0, status: 'released' } }, 'partly refunded'],
+    ['a refund and a charge taken at less', v(8_000, 1), 'refunded and charged less'],
+    ['the outcome refunded, no refund, a charge taken at less', { ...v(8_000, 0), outcome: 'refunded' }, 'charged at the corrected amount'],
+    // A released hold carries capturedFen 0: nothing was charged, so it is no "corrected amount",
+    // and nothing was paid back either: the case page says "charge cancelled" too.
+    ['a released hold', { ...v(0, 0), charge: { heldFen: 10_000, capturedFen: 0, status: 'released' } }, 'charge cancelled'],
+    ['a released hold, the outcome refunded', { ...v(0, 0), outcome: 'refunded', charge: { heldFen: 10_000, capturedFen: 0, status: 'released' } }, 'charge cancelled'],
+    ['a released hold and a refund of an earlier debit', { ...v(0, 1), outcome: 'refunded', charge: { heldFen: 10_000, capturedFen: 0, status: 'released' } }, 'refunded in full'],
   ])('%s', (_name, voucher, en) => {
     expect(voucherOutcome(voucher).en).toBe(en);
   });

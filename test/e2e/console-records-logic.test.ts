@@ -12,6 +12,7 @@ import type { LedgerFacts } from '../../domain/evidence';
 import { storyAFlightOrder, storyBRideOrder } from '../../simulators/fixtures';
 import { seedOrderSchema } from '../../simulators/admin/seed-schema';
 import { PaymentService } from '../../simulators/payment/service';
+import { voucherOutcome } from '../../domain/voucher';
 
 let lang = 'zh';
 (globalThis as Record<string, unknown>).localStorage = { getItem: () => lang, setItem: () => undefined };
@@ -145,6 +146,24 @@ describe("the voucher's outcome in the money's words", () => {
     expect(outcomeText({ outcome: v.outcome, money: { reading: voucherReading(v) } })).toBe('已按更正金额扣款');
     const released = voucher({ heldFen: 19_610, status: 'released' });
     expect(outcomeText({ outcome: 'refunded', money: { reading: voucherReading(released) } })).toBe('已取消扣款');
+  });
+
+  // The printed voucher (domain/voucher.ts) and the voucher page (console) word the outcome apart:
+  // for every way the money can have moved, they say the same.
+  const charges: Array<[string, Record<string, unknown>]> = [
+    ['no hold', {}],
+    ['captured in full', { heldFen: 19_610, capturedFen: 19_610, status: 'captured' }],
+    ['captured at less', { heldFen: 19_610, capturedFen: 12_015, status: 'captured' }],
+    ['released', { heldFen: 19_610, capturedFen: 0, status: 'released' }],
+  ];
+  const rows = ['refunded', 'partly_refunded'].flatMap((outcome) =>
+    charges.flatMap(([name, charge]) => [0, 1].map((n) => [`${outcome}, ${name}, ${n} refund(s)`, outcome, charge, n] as const)),
+  );
+  test.each(rows)('%s: the voucher page says what the printed voucher says', (_name, outcome, charge, n) => {
+    const refunds = Array.from({ length: n }, (_, i) => ({ reference: `RFD${i}`, amountFen: 100, at: '2026-11-10T02:00:00Z' }));
+    const v = { outcome, charge, refunds };
+    const printed = voucherOutcome(v as Parameters<typeof voucherOutcome>[0]).zh;
+    expect(outcomeText({ outcome, money: { reading: voucherReading(v) } })).toBe(printed);
   });
 
   test('a real refund keeps the outcome; a refund beside a reduced capture says both', () => {
