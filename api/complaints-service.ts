@@ -80,8 +80,15 @@ export function hashOf(text: string): string {
 async function handledBefore(svc: ComplaintsService, orderId: string, key: string, bodyHash: string | undefined): Promise<IntakeResult | undefined> {
   const query = `WorkflowType = '${COMPLAINT_WORKFLOW_TYPE}' AND OrderId = '${orderId}' AND IntakeKeys = '${key}' AND ExecutionStatus != 'ContinuedAsNew'`;
   for await (const execution of svc.client.workflow.list({ query })) {
-    if (execution.status.name === 'RUNNING') return undefined;
-    const state = await svc.client.workflow.getHandle(execution.workflowId, execution.runId).query(stateQuery);
+    const handle = svc.client.workflow.getHandle(execution.workflowId, execution.runId);
+    // Visibility can lag a close by a moment, and we only get here when the server refused to start
+    // over a closed run: a run it still lists as running is asked (describe, no worker needed).
+    if (execution.status.name === 'RUNNING') {
+      const now = (await handle.describe()).status.name;
+      if (now === 'RUNNING') return undefined;
+      if (now === 'CONTINUED_AS_NEW') continue;
+    }
+    const state = await handle.query(stateQuery);
     const reused = intakeKeyReused(state.intakes?.[key], bodyHash);
     if (reused) throw new HttpProblem(422, reused, { type: 'InvalidInput', code: 'intake_key_reused' });
     return { complaintId: state.complaintId, caseRef: state.caseRef, created: false, repeated: true, status: state.status, level: state.level, nextDeadline: state.nextDeadline };
