@@ -69,16 +69,19 @@ export function moneySummary(f: MoneyFacts): MoneySummary {
     netPaidFen: chargedFen + capturedFen - refundedFen,
     foundOwedFen,
     stillOwedFen: Math.max(0, foundOwedFen - relief),
-    reading: readingOf(f, refundedByCaseFen, reducedFen),
+    reading: f.outcome ? moneyReading(refundedByCaseFen, f.hold && { status: f.hold.status, reducedFen }) : 'pending',
   };
 }
 
-function readingOf(f: MoneyFacts, refunded: number, reduced: number): MoneyReading {
-  if (!f.outcome) return 'pending';
-  const capturedLess = f.hold?.status === 'captured' && reduced > 0;
-  if (refunded > 0 && capturedLess) return 'refunded_and_reduced';
-  if (refunded > 0) return 'refunded';
+/**
+ * What a decided case did with the money, from this case's refunds and how its hold ended (the
+ * held charge taken at less, or released): the case's summary and its voucher read it alike.
+ */
+export function moneyReading(refundedFen: number, hold?: { status?: string; reducedFen: number }): Exclude<MoneyReading, 'pending'> {
+  const capturedLess = hold?.status === 'captured' && hold.reducedFen > 0;
+  if (refundedFen > 0 && capturedLess) return 'refunded_and_reduced';
+  if (refundedFen > 0) return 'refunded';
   if (capturedLess) return 'reduced_charge';
-  if (f.hold?.status === 'released') return 'charge_released';
+  if (hold?.status === 'released') return 'charge_released';
   return 'none';
 }

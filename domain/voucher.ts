@@ -5,6 +5,7 @@
 import type { CaseRecord as ComplaintState } from './case/state';
 import { formatDeadline } from './calendar';
 import { formatFen } from './escalation';
+import { moneyReading, type MoneyReading } from './money-summary';
 
 export interface Voucher {
   voucherNo: string;
@@ -108,21 +109,20 @@ export function buildVoucher(state: ComplaintState, issuedAt = voucherIssuedAt(s
   };
 }
 
-/** How the money moved for a voucher's order, as the case page reads it (console/js/case-evidence.js). */
-type MoneyReading = 'refunded' | 'refunded_and_reduced' | 'charge_released' | 'reduced_charge' | 'none';
-
 const READING_WORDS: Partial<Record<MoneyReading, { zh: string; en: string }>> = {
   reduced_charge: { zh: '已按更正金额扣款', en: 'charged at the corrected amount' },
   charge_released: { zh: '已取消扣款', en: 'charge cancelled' },
   refunded_and_reduced: { zh: '已退款并减免扣款', en: 'refunded and charged less' },
 };
 
-function moneyReading(v: Pick<Voucher, 'charge' | 'refunds'>): MoneyReading {
+/** The voucher's money as the case summary reads it; a capture without its amount is no reduction. */
+function voucherReading(v: Pick<Voucher, 'charge' | 'refunds'>): MoneyReading {
   const c = v.charge;
-  const reduced = c.status === 'captured' && c.capturedFen !== undefined && c.heldFen !== undefined && c.capturedFen < c.heldFen;
-  if (v.refunds.length > 0) return reduced ? 'refunded_and_reduced' : 'refunded';
-  if (c.status === 'released') return 'charge_released';
-  return reduced ? 'reduced_charge' : 'none';
+  const reducedFen = c.status === 'captured' && c.capturedFen !== undefined && c.heldFen !== undefined ? c.heldFen - c.capturedFen : 0;
+  return moneyReading(
+    v.refunds.reduce((s, r) => s + r.amountFen, 0),
+    c.status ? { status: c.status, reducedFen } : undefined,
+  );
 }
 
 /**
@@ -131,7 +131,7 @@ function moneyReading(v: Pick<Voucher, 'charge' | 'refunds'>): MoneyReading {
  * lists. The voucher page words it the same (pinned by test/e2e/console-records-logic.test.ts).
  */
 export function voucherOutcome(v: Pick<Voucher, 'outcome' | 'charge' | 'refunds'>): { zh: string; en: string } {
-  const reading = moneyReading(v);
+  const reading = voucherReading(v);
   const relief = v.outcome === 'partly_refunded' || v.outcome === 'refunded';
   if (relief && (reading === 'reduced_charge' || reading === 'charge_released')) return READING_WORDS[reading]!;
   if (v.outcome === 'partly_refunded' && reading === 'refunded_and_reduced') return READING_WORDS[reading]!;
