@@ -57,9 +57,9 @@ export interface BaselineShape {
   /** Diagnostics only (--shape=activityMs:5): each activity waits this long before it returns. */
   activityMs?: number;
   /**
-   * Diagnostics only (--with-calls): the first remote activity also makes the complaint's provider
-   * calls for the case's own seeded order (the floor's replay), so the baseline does the same
-   * business work in the same shape and only the engine's own code is left between the two.
+   * The `withCalls` path: the first remote activity also makes the complaint's provider calls for
+   * the case's own seeded order (the floor's replay), so the baseline does the same business work
+   * in the same shape and only the engine's own code is left between the two.
    */
   withCalls?: boolean;
 }
@@ -83,7 +83,7 @@ const remote = proxyActivities<BaselineActivities>(activityOptions);
 const remoteNotEager = proxyActivities<BaselineActivities>({ ...activityOptions, allowEagerDispatch: false });
 const local = proxyLocalActivities<BaselineActivities>(activityOptions);
 
-/** The baseline's workflow id is `baseline-<key>` (bench/drive.ts); with --with-calls the key is a seeded order. */
+/** The baseline's workflow id is `baseline-<key>` (bench/drive.ts); on the `withCalls` path the key is a seeded order. */
 export function baselineOrderId(workflowId: string): string {
   return workflowId.replace(/^baseline-/, '');
 }

@@ -33,6 +33,9 @@ import { pool, round, sleep, summarize, type Summary } from './stats';
  */
 export type PathKind = 'baseline' | 'withCalls' | 'complaint' | 'floor';
 
+/** Every path, in the order a round runs them. */
+export const ALL_PATHS: readonly PathKind[] = ['baseline', 'withCalls', 'complaint', 'floor'];
+
 const KEY_PREFIX: Record<PathKind, string> = { baseline: 'B', withCalls: 'W', complaint: 'C', floor: 'F' };
 
 /** The shape a baseline path runs: the complaint's, plus its provider calls for `withCalls`. */

@@ -15,7 +15,7 @@ import { baselineWorkflowId, complaintWorkflowId, floorWorkflowId, runBaselineTo
 import { describeCalls, recordProviderCalls } from './provider-calls';
 import { CAPACITY_LABEL, cpuSplitOf, loadOf, openCasesOf, perCaseOf, ratiosOf } from './summary';
 import { mib, pool, round, sleep } from './stats';
-import { baselineShapeFor, mergeRounds, prepareRound, resetSimulators, runRound, warmUp, type PathKind, type RoundResult, type StepResult } from './load';
+import { ALL_PATHS, baselineShapeFor, mergeRounds, prepareRound, resetSimulators, runRound, warmUp, type PathKind, type RoundResult, type StepResult } from './load';
 import { runOpenCases } from './open-cases';
 import { markdown, ratioOf, target, type BenchResults, type Target } from './report';
 import { countHistory, shapeFrom, type HistoryCounts } from './shape';
@@ -138,8 +138,6 @@ function resultNames(args: Args, argv: string[]): string[] {
  */
 export const TUNED_DYNAMIC_CONFIG: Record<string, unknown> = { 'history.transferProcessorMaxPollRPS': 1000 };
 
-const ALL_PATHS: readonly PathKind[] = ['baseline', 'withCalls', 'complaint', 'floor'];
-
 /** The story-B fast path as counted on 2026-11-27 (8 activities, the apology 7th, 6 upserts); diagnostics only. */
 const DIAGNOSTIC_SHAPE: BaselineShape = { activities: 8, apologyIndex: 6, intakeAfterActivities: 2, timers: 0, upserts: 6, signals: 0 };
 
@@ -244,8 +242,11 @@ async function main(): Promise<void> {
       `baseline:          ${baselineCounts.activities} activities, ${baselineCounts.timers} timers, ${baselineCounts.updates} update, ${baselineCounts.signals} signals, ` +
         `${baselineCounts.upserts} upserts, ${baselineCounts.workflowTasks} workflow tasks, ${baselineCounts.events} events, ${baselineCounts.historyBytes} history bytes`,
     );
-    for (const k of ['activities', 'localActivities', 'timers', 'updates', 'signals', 'upserts', 'workflowTasks', 'events'] as const) {
-      if (counts[k] !== baselineCounts[k]) results.notes.push(`baseline ${k} (${baselineCounts[k]}) differs from story B (${counts[k]})`);
+    const copies = [['baseline', baselineCounts], ['baseline + calls', results.storyB.withCallsCounts]] as const;
+    for (const [name, copy] of copies) {
+      for (const k of ['activities', 'localActivities', 'timers', 'updates', 'signals', 'upserts', 'workflowTasks', 'events'] as const) {
+        if (copy && counts[k] !== copy[k]) results.notes.push(`${name} ${k} (${copy[k]}) differs from story B (${counts[k]})`);
+      }
     }
 
     // 2. Offered rates, baseline then complaint at each, plus a step above capacity.

@@ -4,7 +4,7 @@
  * history and the open-case checkpoints.
  */
 import type { HistoryCounts } from './shape';
-import type { CpuPerCase, PathKind, StepResult } from './load';
+import { ALL_PATHS, type CpuPerCase, type PathKind, type StepResult } from './load';
 import type { Checkpoint } from './open-cases';
 import { round } from './stats';
 
@@ -110,12 +110,11 @@ export function perCaseOf(histories: HistoryCounts[], providerCalls?: number): P
 const step = (steps: StepResult[], path: PathKind, label: string) => steps.find((s) => s.path === path && s.label === label);
 
 export function ratiosOf(steps: StepResult[]): Ratios {
-  const paths: PathKind[] = ['complaint', 'baseline', 'withCalls', 'floor'];
   const cap = (p: PathKind) => step(steps, p, CAPACITY_LABEL)?.throughput;
   const cpu = (p: PathKind) => step(steps, p, CAPACITY_LABEL)?.cpuMsPerCase.total;
   const ratio = (a?: number, b?: number) => (a && b ? round(a / b, 2) : undefined);
   const pick = <T>(f: (s: StepResult) => T | undefined) =>
-    Object.fromEntries(paths.flatMap((p) => {
+    Object.fromEntries(ALL_PATHS.flatMap((p) => {
       const s = step(steps, p, CAPACITY_LABEL);
       const x = s ? f(s) : undefined;
       return x === undefined ? [] : [[p, x]];
